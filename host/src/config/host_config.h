@@ -1,0 +1,57 @@
+// host_config.h - the validated, typed form of the host's YAML config.
+//
+// Produced only by config_loader (nothing else reads YAML). Plain data:
+// copyable, no behaviour, safe to share read-only between threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mcph {
+
+struct ToolFilter {
+  std::vector<std::string> allow;  // glob patterns (* and ?); empty = all
+  std::vector<std::string> deny;   // glob patterns; applied after allow
+};
+
+struct PluginConfig {
+  std::string name;         // `name:` (looked up in plugin_dirs) ...
+  std::string path;         // ... or `path:` (absolute, resolved against the config file's folder)
+  std::string resolved_path;  // the file to load, after lookup (set by the loader)
+  bool has_alias = false;   // `alias:` given (it may be "")
+  std::string alias;        // exposed-name prefix; "" = unprefixed
+  bool enabled = true;
+  std::string config_json = "{}";  // `config:` subtree as JSON, ${ENV} expanded
+  ToolFilter tools;
+  int64_t timeout_ms = 30000;     // per-call deadline; 0 = none
+  int line = 0;                   // where the entry starts in the YAML (1-based)
+};
+
+struct HttpConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string path = "/mcp";
+};
+
+struct ServerConfig {
+  std::string name = "mcphost";
+  std::string transport = "stdio";       // stdio | http
+  HttpConfig http;
+  std::string name_separator = "__";
+  int max_name_length = 64;
+  int64_t max_message_bytes = 4 * 1024 * 1024;
+  int page_size = 100;                   // items per list page
+  int workers = 0;                       // tool worker threads; 0 = hardware threads
+  bool resource_tools = true;            // mirror static resources as a tool
+  std::string instructions;              // prepended to the plugins' instructions
+  std::string log_level = "info";        // host log (stderr): trace..critical, off
+};
+
+struct HostConfig {
+  std::string source_path;               // the YAML file it came from ("" = built-in)
+  ServerConfig server;
+  std::vector<std::string> plugin_dirs;  // absolute; looked up in order
+  std::vector<PluginConfig> plugins;
+};
+
+}  // namespace mcph

@@ -1,0 +1,93 @@
+// plugin_library.cpp - see plugin_library.h.
+#include "plugins/plugin_library.h"
+
+#include <vector>  // Boost 1.74's library_info.hpp uses std::vector without including it
+#include <boost/dll/library_info.hpp>
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <type_traits>
+
+namespace mcph {
+namespace {
+
+std::string Describe(const std::string& path, const std::string& what) {
+  return "plugin " + path + ": " + what;
+}
+
+// Looks the entry symbol up in the file's export table without loading it.
+Status CheckEntrySymbol(const std::string& path) {
+  try {
+    boost::dll::library_info info(boost::dll::fs::path(path), /*throw_if_not_native=*/true);
+    for (const auto& s : info.symbols()) {
+      if (s == MCPP_ENTRY_SYMBOL) return Status::Ok();
+    }
+    return Status::Error(Describe(path, std::string("not an mcphost plugin: it does not export ") +
+                                            MCPP_ENTRY_SYMBOL + "()"));
+  } catch (const std::exception& e) {
+    return Status::Error(Describe(path, std::string("not a loadable shared library (") + e.what() + ")"));
+  }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& path) {
+  {
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe) return Status::Error(Describe(path, "file not found or not readable"));
+  }
+  if (Status s = CheckEntrySymbol(path); !s.ok()) return s;
+
+  std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
+  lib->path_ = path;
+  try {
+    lib->library_.load(boost::dll::fs::path(path), boost::dll::load_mode::rtld_now |
+                                                      boost::dll::load_mode::rtld_local);
+  } catch (const std::exception& e) {
+    return Status::Error(Describe(path, std::string("cannot be loaded: ") + e.what()));
+  }
+  if (!lib->library_.has(MCPP_ENTRY_SYMBOL))
+    return Status::Error(Describe(path, std::string("does not export ") + MCPP_ENTRY_SYMBOL));
+  auto& negotiate = lib->library_.get<std::remove_pointer_t<mcpp_negotiate_fn>>(MCPP_ENTRY_SYMBOL);
+
+  mcpp_negotiation n{};
+  n.struct_size = sizeof n;
+  n.host_abi_min = MCPP_ABI_VERSION_MIN;
+  n.host_abi_max = MCPP_ABI_VERSION;
+  int32_t rc = negotiate(&n);
+  const std::string host_range = MCPP_ABI_VERSION_MIN == MCPP_ABI_VERSION
+                                     ? std::to_string(MCPP_ABI_VERSION)
+                                     : std::to_string(MCPP_ABI_VERSION_MIN) + ".." +
+                                           std::to_string(MCPP_ABI_VERSION);
+  if (rc != MCPP_OK || n.plugin == nullptr) {
+    std::string theirs = n.plugin && n.plugin->struct_size >= offsetof(mcpp_plugin, id)
+                             ? std::to_string(n.plugin->abi_version)
+                             : "unknown";
+    return Status::Error(Describe(path, "no common ABI version: the host serves ABI " + host_range +
+                                            ", the plugin was built for ABI " + theirs +
+                                            " (rebuild it against this host's mcp_plugin.h)"));
+  }
+  if (n.abi_version < MCPP_ABI_VERSION_MIN || n.abi_version > MCPP_ABI_VERSION)
+    return Status::Error(Describe(path, "picked ABI " + std::to_string(n.abi_version) +
+                                            ", outside the host's range " + host_range));
+
+  // Copy what the plugin's struct holds into a zeroed struct of our size.
+  const mcpp_plugin* theirs = n.plugin;
+  constexpr size_t kRequired = offsetof(mcpp_plugin, destroy) + sizeof(theirs->destroy);
+  if (theirs->struct_size < kRequired)
+    return Status::Error(Describe(path, "descriptor struct_size " + std::to_string(theirs->struct_size) +
+                                            " is too small (ABI 1 needs at least " +
+                                            std::to_string(kRequired) + " bytes)"));
+  std::memcpy(&lib->descriptor_, theirs, std::min<size_t>(theirs->struct_size, sizeof(mcpp_plugin)));
+  lib->descriptor_.struct_size = sizeof(mcpp_plugin);
+  const mcpp_plugin& d = lib->descriptor_;
+  if (!d.create || !d.register_capabilities || !d.destroy)
+    return Status::Error(Describe(path, "descriptor lacks a required function (create, "
+                                        "register_capabilities or destroy)"));
+  if (!d.name || !*d.name || !d.id || !d.version)
+    return Status::Error(Describe(path, "descriptor lacks id, name or version"));
+  lib->abi_version_ = n.abi_version;
+  return lib;
+}
+
+}  // namespace mcph

@@ -1,0 +1,38 @@
+// plugin_library.h - one plugin shared library, opened and negotiated.
+//
+// Open() checks the file is a shared library exporting the entry symbol
+// before loading it (so no constructor of an unrelated file runs), loads it
+// with RTLD_NOW (missing dependencies fail here, not mid-call), negotiates an
+// ABI version and keeps a checked, zero-extended copy of the descriptor.
+// Errors are values; Boost.DLL exceptions stop here. The library is never
+// unloaded while a PluginLibrary (shared by every instance made from it) lives.
+#pragma once
+
+#include <mcphost/mcp_plugin.h>
+
+#include <boost/dll/shared_library.hpp>
+#include <memory>
+#include <string>
+
+#include "util/result.h"
+
+namespace mcph {
+
+class PluginLibrary {
+ public:
+  static Result<std::shared_ptr<PluginLibrary>> Open(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  uint32_t abi_version() const { return abi_version_; }
+  // The descriptor, zero-extended to this host's sizeof(mcpp_plugin).
+  const mcpp_plugin& descriptor() const { return descriptor_; }
+
+ private:
+  PluginLibrary() = default;
+  std::string path_;
+  boost::dll::shared_library library_;
+  uint32_t abi_version_ = 0;
+  mcpp_plugin descriptor_{};
+};
+
+}  // namespace mcph

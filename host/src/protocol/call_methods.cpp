@@ -1,0 +1,485 @@
+// call_methods.cpp - tools/call, prompts/get and resources/read: the methods
+// that run plugin code.
+//
+// The reader thread checks the request (name, arguments, input schema) and
+// answers what it can at once; plugin code always runs on the worker pool,
+// registered in the connection's in-flight table so notifications/cancelled
+// reaches it. One error table maps what a handler returns to the client:
+//   tools      every failure is a result with isError:true and the plugin's
+//              message (the model can read it and try again); a result that
+//              breaks the ABI contract or the tool's outputSchema is -32603;
+//   prompts    INVALID_ARGUMENT -> -32602, anything else -> -32603;
+//   resources  NOT_FOUND (or no contents) -> resource not found (legacy
+//              -32002, modern -32602, both with data.uri), INVALID_ARGUMENT ->
+//              -32602, anything else -> -32603.
+// A request the client cancelled gets no answer, as the spec asks.
+#include <rapidjson/schema.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <shared_mutex>
+
+#include "protocol/errors.h"
+#include "protocol/methods.h"
+#include "plugins/result_builder.h"
+
+namespace mcph {
+namespace {
+
+constexpr size_t kMaxResultBytes = 64u * 1024 * 1024;
+
+// What a finished handler produced.
+struct HandlerOutcome {
+  int32_t status = MCPP_OK;
+  bool threw = false;
+  std::string thrown;
+};
+
+// Calls `fn` under the plugin's and the tool's serialisation locks, if any.
+// No exception may cross the ABI; a C++ plugin that lets one escape anyway is
+// caught here rather than taking the host down.
+template <typename Fn>
+HandlerOutcome Guarded(const PluginInstance& plugin, std::mutex* tool_serial, Fn&& fn) {
+  HandlerOutcome out;
+  std::shared_lock lifecycle_lock(plugin.lifecycle_mutex());
+  std::unique_lock<std::mutex> plugin_lock, tool_lock;
+  if (std::mutex* m = plugin.serial_mutex()) plugin_lock = std::unique_lock(*m);
+  if (tool_serial) tool_lock = std::unique_lock(*tool_serial);
+  try {
+    out.status = fn();
+  } catch (const std::exception& e) {
+    out.threw = true;
+    out.thrown = e.what();
+  } catch (...) {
+    out.threw = true;
+    out.thrown = "unknown exception";
+  }
+  return out;
+}
+
+CallInfo MakeCallInfo(const RequestContext& rc, const PluginInstance& plugin) {
+  CallInfo info;
+  info.protocol_version = rc.version;
+  info.client_name = rc.client_name;
+  info.client_capabilities_json = rc.client_capabilities_json;
+  info.progress_token_json = rc.progress_token_json;
+  info.log_min_level = rc.log_min_level;
+  info.plugin_alias = plugin.alias().empty() ? plugin.descriptor().name : plugin.alias();
+  info.timeout_ms = plugin.config().timeout_ms;
+  return info;
+}
+
+std::shared_ptr<CallContext> MakeCall(const RequestContext& rc, const PluginInstance& plugin) {
+  std::shared_ptr<Outbound> out = rc.connection->out_ptr();
+  return std::make_shared<CallContext>(MakeCallInfo(rc, plugin),
+                                       [out](std::string&& msg) { out->Send(std::move(msg)); });
+}
+
+// Runs `work` (which returns the reply, or "" for none) on the pool with the
+// call registered for cancellation; sends the reply unless the client cancelled.
+template <typename Work>
+MethodResult RunOnPool(ServerState& s, const RequestContext& rc, std::shared_ptr<CallContext> call, Work work) {
+  if (!rc.connection->AddInFlight(rc.id_json, call))
+    return ErrorReply(rc.id_json, rpc::kInvalidRequest, "a request with id " + rc.id_json + " is already in flight");
+  boost::asio::post(s.pool, [&s, rc, call = std::move(call), work = std::move(work)]() mutable {
+    std::string reply = work(*call);
+    rc.connection->RemoveInFlight(rc.id_json);
+    if (call->CancelledByClient()) return;  // the spec: no response to a cancelled request
+    if (reply.empty()) return;
+    rc.reply_to->Send(std::move(reply));
+    (void)s;
+  });
+  return std::nullopt;
+}
+
+std::string ToolErrorResult(ServerState& s, const RequestContext& rc, std::string_view text) {
+  Reply reply(rc);
+  JsonWriter& w = reply.w();
+  w.Key("content");
+  w.StartArray();
+  w.StartObject();
+  w.Key("type");
+  w.String("text");
+  w.Key("text");
+  WriteString(w, text);
+  w.EndObject();
+  w.EndArray();
+  w.Key("isError");
+  w.Bool(true);
+  return reply.Finish(s.identity);
+}
+
+std::string ResourceNotFound(const RequestContext& rc, std::string_view uri) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("uri");
+  WriteString(w, uri);
+  w.EndObject();
+  std::string data(buf.GetString(), buf.GetSize());
+  int code = rc.era == Era::kModern ? rpc::kInvalidParams : rpc::kResourceNotFound;
+  return ErrorReply(rc.id_json, code, "Resource not found: " + std::string(uri), data);
+}
+
+// Describes why `doc` fails `schema`, or "" when it passes.
+std::string SchemaViolation(const rapidjson::SchemaDocument& schema, const rapidjson::Value& doc) {
+  rapidjson::SchemaValidator validator(schema);
+  if (doc.Accept(validator)) return {};
+  rapidjson::StringBuffer where, rule;
+  validator.GetInvalidDocumentPointer().StringifyUriFragment(where);
+  validator.GetInvalidSchemaPointer().StringifyUriFragment(rule);
+  return std::string("the value at '") + where.GetString() + "' breaks the schema's '" +
+         validator.GetInvalidSchemaKeyword() + "' rule (at '" + rule.GetString() + "')";
+}
+
+std::string FailureText(const HandlerOutcome& o, const CallContext& call, const char* what) {
+  if (o.threw) return std::string(what) + " failed: the plugin threw an exception: " + o.thrown;
+  std::string msg = call.ErrorMessage();
+  if (call.DeadlinePassed() && (o.status == MCPP_ERR_CANCELLED || o.status == MCPP_ERR_TIMEOUT))
+    return std::string(what) + " timed out" + (msg.empty() ? "" : ": " + msg);
+  if (!msg.empty()) return msg;
+  switch (o.status) {
+    case MCPP_ERR_INVALID_ARGUMENT: return std::string(what) + " failed: invalid argument";
+    case MCPP_ERR_NOT_FOUND: return std::string(what) + " failed: not found";
+    case MCPP_ERR_CANCELLED: return std::string(what) + " was cancelled";
+    case MCPP_ERR_TIMEOUT: return std::string(what) + " timed out";
+    case MCPP_ERR_UNSUPPORTED: return std::string(what) + " failed: not supported";
+    default: return std::string(what) + " failed with status " + std::to_string(o.status);
+  }
+}
+
+// The result of one tools/call, after the handler returned.
+std::string FinishToolCall(ServerState& s, const RequestContext& rc, const CatalogTool& tool,
+                           const HandlerOutcome& o, const CallContext& call, const ResultBuilder& rb) {
+  const std::string label = "tool '" + tool.exposed_name + "'";
+  if (o.threw || o.status != MCPP_OK) {
+    std::string text = FailureText(o, call, label.c_str());
+    if (o.status == MCPP_ERR_INTERNAL && !o.threw) text = label + " failed: " + text;
+    return ToolErrorResult(s, rc, text);
+  }
+  if (!rb.misbehaviour().empty()) {
+    spdlog::warn("plugin {} misbehaved in {}: {}", tool.plugin->label(), label, rb.misbehaviour());
+    return ErrorReply(rc.id_json, rpc::kInternalError,
+                      "Internal error: " + label + " returned an invalid result (" + rb.misbehaviour() + ")");
+  }
+  if (!rb.input_requests().empty()) {
+    return ToolErrorResult(s, rc, label + " asked the client for input (" + rb.input_requests()[0].method +
+                                      "), which this host does not relay yet");
+  }
+  const ToolDef& def = *tool.def;
+  if (def.output_schema && !rb.is_error()) {
+    if (!rb.has_structured())
+      return ErrorReply(rc.id_json, rpc::kInternalError,
+                        "Internal error: " + label + " declares an outputSchema but returned no structuredContent");
+    rapidjson::Document d;
+    (void)ParseJson(rb.structured_json(), d);  // checked valid when it was set
+    if (std::string why = SchemaViolation(*def.output_schema, d); !why.empty())
+      return ErrorReply(rc.id_json, rpc::kInternalError,
+                        "Internal error: " + label + " returned structuredContent that does not match its outputSchema: " + why);
+  }
+  Reply reply(rc);
+  JsonWriter& w = reply.w();
+  w.Key("content");
+  w.StartArray();
+  if (rb.item_count() > 0) {
+    WriteRaw(w, rb.items_json(), rapidjson::kObjectType);
+  } else if (rb.has_structured()) {
+    // Older clients read content only: give them the structured result as text.
+    w.StartObject();
+    w.Key("type");
+    w.String("text");
+    w.Key("text");
+    WriteString(w, rb.structured_json());
+    w.EndObject();
+  }
+  w.EndArray();
+  if (rb.has_structured()) {
+    w.Key("structuredContent");
+    WriteRaw(w, rb.structured_json(), rapidjson::kObjectType);
+  }
+  if (rb.is_error()) {
+    w.Key("isError");
+    w.Bool(true);
+  }
+  return reply.Finish(s.identity, -1, rb.meta_json());
+}
+
+// Reads a resource from a plugin (static or template) into `rb`.
+HandlerOutcome ReadFromPlugin(const CatalogResource* res, const CatalogTemplate* tmpl, const std::string& uri,
+                              const std::string& vars, CallContext& call, ResultBuilder& rb) {
+  const PluginInstance& plugin = res ? *res->plugin : *tmpl->plugin;
+  mcpp_resource_fn fn = res ? res->def->read : tmpl->def->read;
+  void* ud = res ? res->def->user_data : tmpl->def->user_data;
+  return Guarded(plugin, nullptr, [&] {
+    return fn(ud, call.table(), uri.c_str(), {vars.data(), vars.size()}, rb.table());
+  });
+}
+
+// The text of a host resource (status, capabilities).
+std::string HostResourceText(ServerState& s, const Catalog& catalog, BuiltinKind kind) {
+  if (kind == BuiltinKind::kCapabilitiesResource) return catalog.capabilities_json();
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("server");
+  w.StartObject();
+  w.Key("name");
+  WriteString(w, s.identity.name);
+  w.Key("version");
+  WriteString(w, s.identity.version);
+  w.Key("abiVersion");
+  w.Int(MCPP_ABI_VERSION);
+  w.EndObject();
+  w.Key("uptimeSeconds");
+  w.Double(std::chrono::duration<double>(std::chrono::steady_clock::now() - s.stats.started).count());
+  w.Key("requestsServed");
+  w.Uint64(s.stats.requests.load());
+  w.Key("errors");
+  w.Uint64(s.stats.errors.load());
+  w.Key("plugins");
+  w.StartArray();
+  for (const auto& p : catalog.plugins()) {
+    auto caps = p->capabilities();
+    w.StartObject();
+    w.Key("name");
+    w.String(p->descriptor().name);
+    w.Key("id");
+    w.String(p->descriptor().id);
+    w.Key("version");
+    w.String(p->descriptor().version);
+    w.Key("alias");
+    WriteString(w, p->alias());
+    w.Key("abiVersion");
+    w.Uint(p->library().abi_version());
+    w.Key("path");
+    WriteString(w, p->library().path());
+    w.Key("tools");
+    w.Uint64(caps->tools.size());
+    w.Key("resources");
+    w.Uint64(caps->resources.size());
+    w.Key("resourceTemplates");
+    w.Uint64(caps->templates.size());
+    w.Key("prompts");
+    w.Uint64(caps->prompts.size());
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("catalog");
+  w.StartObject();
+  w.Key("tools");
+  w.Uint64(catalog.tools().size());
+  w.Key("resources");
+  w.Uint64(catalog.resources().size());
+  w.Key("resourceTemplates");
+  w.Uint64(catalog.templates().size());
+  w.Key("prompts");
+  w.Uint64(catalog.prompts().size());
+  w.EndObject();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// mcphost__read_resource: a resource read answered as a tool result.
+MethodResult ReadResourceAsTool(ServerState& s, RequestContext& rc, std::shared_ptr<const Catalog> catalog,
+                                const rapidjson::Value& args) {
+  const rapidjson::Value* uri_v = FindMember(args, "uri");
+  if (!uri_v || !uri_v->IsString()) return ToolErrorResult(s, rc, "read_resource needs a string argument \"uri\"");
+  std::string uri(StringOf(*uri_v));
+  const CatalogResource* res = catalog->FindResource(uri);
+  if (res && res->builtin != BuiltinKind::kNone) {
+    std::string text = HostResourceText(s, *catalog, res->builtin);
+    Reply reply(rc);
+    JsonWriter& w = reply.w();
+    w.Key("content");
+    w.StartArray();
+    w.StartObject();
+    w.Key("type");
+    w.String("resource");
+    w.Key("resource");
+    w.StartObject();
+    w.Key("uri");
+    WriteString(w, uri);
+    w.Key("mimeType");
+    WriteString(w, res->mime_type);
+    w.Key("text");
+    WriteString(w, text);
+    w.EndObject();
+    w.EndObject();
+    w.EndArray();
+    return reply.Finish(s.identity);
+  }
+  std::string vars = "{}";
+  const CatalogTemplate* tmpl = res ? nullptr : catalog->MatchTemplate(uri, vars);
+  if (!res && !tmpl) return ToolErrorResult(s, rc, "Resource not found: " + uri);
+  const PluginInstance& plugin = res ? *res->plugin : *tmpl->plugin;
+  return RunOnPool(s, rc, MakeCall(rc, plugin),
+                   [&s, rc, catalog, res, tmpl, uri, vars](CallContext& call) -> std::string {
+                     ResultBuilder rb(HandlerKind::kResourceAsTool, uri, kMaxResultBytes);
+                     HandlerOutcome o = ReadFromPlugin(res, tmpl, uri, vars, call, rb);
+                     if (o.threw || o.status != MCPP_OK || rb.item_count() == 0)
+                       return ToolErrorResult(s, rc,
+                                              o.status == MCPP_ERR_NOT_FOUND || (o.status == MCPP_OK && !o.threw)
+                                                  ? "Resource not found: " + uri
+                                                  : FailureText(o, call, ("reading " + uri).c_str()));
+                     if (!rb.misbehaviour().empty())
+                       return ToolErrorResult(s, rc, "reading " + uri + " returned an invalid result (" +
+                                                         rb.misbehaviour() + ")");
+                     Reply reply(rc);
+                     JsonWriter& w = reply.w();
+                     w.Key("content");
+                     w.StartArray();
+                     WriteRaw(w, rb.items_json(), rapidjson::kObjectType);
+                     w.EndArray();
+                     return reply.Finish(s.identity);
+                   });
+}
+
+}  // namespace
+
+MethodResult CallTool(ServerState& s, RequestContext& rc, const Params& p) {
+  const rapidjson::Value* name = FindMember(p, "name");
+  if (!name || !name->IsString())
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "tools/call: params.name must be a string");
+  auto catalog = s.snapshot();
+  const CatalogTool* tool = catalog->FindTool(StringOf(*name));
+  if (!tool)
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "Unknown tool: " + std::string(StringOf(*name)) +
+                                                           " (tools/list shows the available tools)");
+  static const rapidjson::Value kEmptyObject(rapidjson::kObjectType);
+  const rapidjson::Value* args = FindMember(p, "arguments");
+  if (args && args->IsNull()) args = nullptr;
+  if (args && !args->IsObject())
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "tools/call: params.arguments must be an object");
+  if (!args) args = &kEmptyObject;
+
+  if (tool->builtin == BuiltinKind::kReadResourceTool) return ReadResourceAsTool(s, rc, catalog, *args);
+
+  if (std::string why = SchemaViolation(*tool->def->input_schema, *args); !why.empty())
+    return ToolErrorResult(s, rc, "Invalid arguments for tool '" + tool->exposed_name + "': " + why);
+
+  std::string args_json = ToJson(*args);
+  return RunOnPool(s, rc, MakeCall(rc, *tool->plugin),
+                   [&s, rc, catalog, tool, args_json = std::move(args_json)](CallContext& call) {
+                     ResultBuilder rb(HandlerKind::kTool, {}, kMaxResultBytes);
+                     HandlerOutcome o = Guarded(*tool->plugin, tool->serial.get(), [&] {
+                       return tool->def->call(tool->def->user_data, call.table(), {args_json.data(), args_json.size()},
+                                              rb.table());
+                     });
+                     return FinishToolCall(s, rc, *tool, o, call, rb);
+                   });
+}
+
+MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {
+  const rapidjson::Value* name = FindMember(p, "name");
+  if (!name || !name->IsString())
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "prompts/get: params.name must be a string");
+  auto catalog = s.snapshot();
+  const CatalogPrompt* prompt = catalog->FindPrompt(StringOf(*name));
+  if (!prompt)
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "Unknown prompt: " + std::string(StringOf(*name)) +
+                                                           " (prompts/list shows the available prompts)");
+  const rapidjson::Value* args = FindMember(p, "arguments");
+  if (args && args->IsNull()) args = nullptr;
+  if (args && !args->IsObject())
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "prompts/get: params.arguments must be an object");
+  if (args) {
+    for (const auto& m : args->GetObject())
+      if (!m.value.IsString())
+        return ErrorReply(rc.id_json, rpc::kInvalidParams,
+                          "prompts/get: argument '" + std::string(StringOf(m.name)) + "' must be a string");
+  }
+  for (const PromptArgDef& a : prompt->def->arguments) {
+    if (a.required && (!args || !args->HasMember(a.name.c_str())))
+      return ErrorReply(rc.id_json, rpc::kInvalidParams,
+                        "Missing required argument '" + a.name + "' for prompt '" + prompt->exposed_name + "'");
+  }
+  std::string args_json = args ? ToJson(*args) : "{}";
+  return RunOnPool(s, rc, MakeCall(rc, *prompt->plugin),
+                   [&s, rc, catalog, prompt, args_json = std::move(args_json)](CallContext& call) -> std::string {
+                     ResultBuilder rb(HandlerKind::kPrompt, {}, kMaxResultBytes);
+                     HandlerOutcome o = Guarded(*prompt->plugin, nullptr, [&] {
+                       return prompt->def->get(prompt->def->user_data, call.table(),
+                                               {args_json.data(), args_json.size()}, rb.table());
+                     });
+                     const std::string label = "prompt '" + prompt->exposed_name + "'";
+                     if (o.threw || o.status != MCPP_OK) {
+                       int code = o.status == MCPP_ERR_INVALID_ARGUMENT && !o.threw ? rpc::kInvalidParams
+                                                                                     : rpc::kInternalError;
+                       return ErrorReply(rc.id_json, code, FailureText(o, call, label.c_str()));
+                     }
+                     if (!rb.misbehaviour().empty())
+                       return ErrorReply(rc.id_json, rpc::kInternalError,
+                                         "Internal error: " + label + " returned an invalid result (" +
+                                             rb.misbehaviour() + ")");
+                     if (!rb.input_requests().empty())
+                       return ErrorReply(rc.id_json, rpc::kInternalError,
+                                         label + " asked the client for input, which this host does not relay yet");
+                     Reply reply(rc);
+                     JsonWriter& w = reply.w();
+                     if (!rb.description().empty()) {
+                       w.Key("description");
+                       WriteString(w, rb.description());
+                     }
+                     w.Key("messages");
+                     w.StartArray();
+                     if (rb.item_count()) WriteRaw(w, rb.items_json(), rapidjson::kObjectType);
+                     w.EndArray();
+                     return reply.Finish(s.identity, -1, rb.meta_json());
+                   });
+}
+
+MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
+  const rapidjson::Value* uri_v = FindMember(p, "uri");
+  if (!uri_v || !uri_v->IsString())
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "resources/read: params.uri must be a string");
+  std::string uri(StringOf(*uri_v));
+  auto catalog = s.snapshot();
+  const CatalogResource* res = catalog->FindResource(uri);
+  if (res && res->builtin != BuiltinKind::kNone) {
+    std::string text = HostResourceText(s, *catalog, res->builtin);
+    Reply reply(rc);
+    JsonWriter& w = reply.w();
+    w.Key("contents");
+    w.StartArray();
+    w.StartObject();
+    w.Key("uri");
+    WriteString(w, uri);
+    w.Key("mimeType");
+    WriteString(w, res->mime_type);
+    w.Key("text");
+    WriteString(w, text);
+    w.EndObject();
+    w.EndArray();
+    return reply.Finish(s.identity, /*ttl_ms=*/0);
+  }
+  std::string vars = "{}";
+  const CatalogTemplate* tmpl = res ? nullptr : catalog->MatchTemplate(uri, vars);
+  if (!res && !tmpl) return ResourceNotFound(rc, uri);
+  const PluginInstance& plugin = res ? *res->plugin : *tmpl->plugin;
+  return RunOnPool(s, rc, MakeCall(rc, plugin),
+                   [&s, rc, catalog, res, tmpl, uri, vars](CallContext& call) -> std::string {
+                     ResultBuilder rb(HandlerKind::kResource, uri, kMaxResultBytes);
+                     HandlerOutcome o = ReadFromPlugin(res, tmpl, uri, vars, call, rb);
+                     const std::string label = "reading " + uri;
+                     if (!o.threw && (o.status == MCPP_ERR_NOT_FOUND || (o.status == MCPP_OK && rb.item_count() == 0)))
+                       return ResourceNotFound(rc, uri);
+                     if (o.threw || o.status != MCPP_OK) {
+                       int code = o.status == MCPP_ERR_INVALID_ARGUMENT && !o.threw ? rpc::kInvalidParams
+                                                                                     : rpc::kInternalError;
+                       return ErrorReply(rc.id_json, code, FailureText(o, call, label.c_str()));
+                     }
+                     if (!rb.misbehaviour().empty())
+                       return ErrorReply(rc.id_json, rpc::kInternalError,
+                                         "Internal error: " + label + " returned an invalid result (" +
+                                             rb.misbehaviour() + ")");
+                     Reply reply(rc);
+                     JsonWriter& w = reply.w();
+                     w.Key("contents");
+                     w.StartArray();
+                     WriteRaw(w, rb.items_json(), rapidjson::kObjectType);
+                     w.EndArray();
+                     return reply.Finish(s.identity, /*ttl_ms=*/0, rb.meta_json());
+                   });
+}
+
+}  // namespace mcph

@@ -1,0 +1,80 @@
+// connection.h - what the protocol layer keeps per client connection.
+//
+// One Connection per stdio pipe (and, with HTTP, per legacy session): where
+// messages to the client go (Outbound), the legacy session negotiated by
+// initialize, and the requests in flight (so notifications/cancelled can
+// reach them). Thread-safe: the reader thread and worker threads share it.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "plugins/call_context.h"
+
+namespace mcph {
+
+// Where a connection's outgoing messages go. Send must be thread-safe and
+// keep each message whole (one line on stdio, one event on SSE).
+class Outbound {
+ public:
+  virtual ~Outbound() = default;
+  virtual void Send(std::string&& message) = 0;
+};
+
+// State of a legacy (initialize-based) client. Written by initialize and
+// logging/setLevel on the reader thread; read by workers.
+struct LegacySession {
+  std::atomic<bool> initialized{false};
+  std::mutex mu;  // guards the strings
+  std::string version;
+  std::string client_name;
+  std::string client_capabilities_json = "{}";
+  std::atomic<int> log_min_level{1};  // MCPP_LOG_INFO until logging/setLevel
+};
+
+class Connection {
+ public:
+  explicit Connection(std::shared_ptr<Outbound> out) : out_(std::move(out)) {}
+
+  Outbound& out() { return *out_; }
+  std::shared_ptr<Outbound> out_ptr() { return out_; }
+  LegacySession& session() { return session_; }
+
+  // Registers a call in flight under its request id (raw JSON); false when
+  // that id is already in flight (a client bug the host refuses).
+  bool AddInFlight(const std::string& id_json, std::shared_ptr<CallContext> call) {
+    std::lock_guard lock(mu_);
+    return in_flight_.emplace(id_json, std::move(call)).second;
+  }
+  void RemoveInFlight(const std::string& id_json) {
+    std::lock_guard lock(mu_);
+    in_flight_.erase(id_json);
+  }
+  // Cancels the call with that id, if any; true when one was found.
+  bool Cancel(const std::string& id_json) {
+    std::lock_guard lock(mu_);
+    auto it = in_flight_.find(id_json);
+    if (it == in_flight_.end()) return false;
+    it->second->Cancel();
+    return true;
+  }
+  void CancelAll() {
+    std::lock_guard lock(mu_);
+    for (auto& [id, call] : in_flight_) call->Cancel();
+  }
+  size_t InFlightCount() {
+    std::lock_guard lock(mu_);
+    return in_flight_.size();
+  }
+
+ private:
+  std::shared_ptr<Outbound> out_;
+  LegacySession session_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<CallContext>> in_flight_;
+};
+
+}  // namespace mcph

@@ -1,0 +1,268 @@
+// dispatcher.cpp - see dispatcher.h.
+#include "protocol/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+
+#include "plugins/call_context.h"
+#include "protocol/errors.h"
+#include "protocol/id_scanner.h"
+#include "protocol/methods.h"
+#include "protocol/protocol_versions.h"
+
+namespace mcph {
+namespace {
+
+using Method = MethodResult (*)(ServerState&, RequestContext&, const Params&);
+
+const std::unordered_map<std::string_view, Method>& ModernMethods() {
+  static const std::unordered_map<std::string_view, Method> m = {
+      {"server/discover", Discover},        {"tools/list", ListTools},
+      {"tools/call", CallTool},             {"resources/list", ListResources},
+      {"resources/templates/list", ListResourceTemplates},
+      {"resources/read", ReadResource},     {"prompts/list", ListPrompts},
+      {"prompts/get", GetPrompt},
+  };
+  return m;
+}
+
+const std::unordered_map<std::string_view, Method>& LegacyMethods() {
+  static const std::unordered_map<std::string_view, Method> m = {
+      {"ping", Ping},                       {"logging/setLevel", SetLogLevel},
+      {"tools/list", ListTools},            {"tools/call", CallTool},
+      {"resources/list", ListResources},    {"resources/templates/list", ListResourceTemplates},
+      {"resources/read", ReadResource},     {"prompts/list", ListPrompts},
+      {"prompts/get", GetPrompt},
+  };
+  return m;
+}
+
+// Methods 2026-07-28 removed: a modern request for one is -32601.
+bool RemovedInModern(std::string_view m) {
+  return m == "initialize" || m == "ping" || m == "logging/setLevel" || m == "resources/subscribe" ||
+         m == "resources/unsubscribe" || m == "tasks/list" || m == "tasks/result" ||
+         m == "notifications/initialized";
+}
+
+std::string UnsupportedVersionData(std::string_view requested) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("supported");
+  w.StartArray();
+  for (auto v : kModernVersions) WriteString(w, v);
+  w.EndArray();
+  w.Key("requested");
+  WriteString(w, requested);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// Collects the responses of one JSON-RPC batch and sends them as one array
+// when the last arrives. Notifications produced meanwhile go straight out.
+class BatchCollector : public Outbound {
+ public:
+  BatchCollector(std::shared_ptr<Connection> conn, size_t expected) : conn_(std::move(conn)), expected_(expected) {}
+  void Send(std::string&& message) override {
+    std::string out;
+    {
+      std::lock_guard lock(mu_);
+      parts_.push_back(std::move(message));
+      if (parts_.size() < expected_) return;
+      out = "[";
+      for (size_t i = 0; i < parts_.size(); ++i) {
+        if (i) out += ',';
+        out += parts_[i];
+      }
+      out += ']';
+    }
+    conn_->out().Send(std::move(out));
+  }
+  // A request that will never be answered (cancelled): expect one fewer.
+  void Forget() {
+    std::lock_guard lock(mu_);
+    --expected_;
+  }
+
+ private:
+  std::shared_ptr<Connection> conn_;
+  std::mutex mu_;
+  size_t expected_;
+  std::vector<std::string> parts_;
+};
+
+}  // namespace
+
+void Dispatcher::HandleMessage(std::string_view text, const std::shared_ptr<Connection>& conn) {
+  state_.stats.requests.fetch_add(1, std::memory_order_relaxed);
+  rapidjson::Document doc;
+  if (Status s = ParseJson(text, doc); !s.ok()) {
+    IdScanner scan;
+    scan.Feed(text);
+    state_.stats.errors.fetch_add(1, std::memory_order_relaxed);
+    conn->out().Send(ErrorReply(scan.id_json(), rpc::kParseError, "Parse error: " + s.message()));
+    return;
+  }
+  if (doc.IsArray()) {
+    HandleBatch(doc, conn);
+    return;
+  }
+  HandleOne(doc, conn, conn->out_ptr(), false);
+}
+
+void Dispatcher::RefuseOversized(std::string_view id_json, size_t limit, const std::shared_ptr<Connection>& conn) {
+  state_.stats.errors.fetch_add(1, std::memory_order_relaxed);
+  conn->out().Send(ErrorReply(id_json, rpc::kInvalidRequest,
+                              "Message too large: the limit is " + std::to_string(limit) +
+                                  " bytes (server.max_message_bytes)"));
+}
+
+void Dispatcher::HandleBatch(const rapidjson::Value& batch, const std::shared_ptr<Connection>& conn) {
+  // Batches exist only in 2025-03-26; later revisions removed them.
+  LegacySession& session = conn->session();
+  bool allowed = false;
+  if (session.initialized.load(std::memory_order_acquire)) {
+    std::lock_guard lock(session.mu);
+    allowed = session.version == "2025-03-26";
+  }
+  if (!allowed) {
+    conn->out().Send(ErrorReply({}, rpc::kInvalidRequest,
+                                "Invalid Request: JSON-RPC batches are only served to clients that negotiated "
+                                "protocol version 2025-03-26"));
+    return;
+  }
+  if (batch.Empty()) {
+    conn->out().Send(ErrorReply({}, rpc::kInvalidRequest, "Invalid Request: empty batch"));
+    return;
+  }
+  size_t requests = 0;
+  for (const auto& m : batch.GetArray())
+    if (!m.IsObject() || m.HasMember("id") || !m.HasMember("method")) ++requests;
+  auto collector = std::make_shared<BatchCollector>(conn, requests);
+  for (const auto& m : batch.GetArray()) HandleOne(m, conn, collector, true);
+}
+
+void Dispatcher::HandleNotification(std::string_view method, const rapidjson::Value& params,
+                                    const std::shared_ptr<Connection>& conn) {
+  if (method == "notifications/cancelled") {
+    const rapidjson::Value* id = FindMember(params, "requestId");
+    if (id && (id->IsString() || id->IsNumber())) {
+      if (conn->Cancel(ToJson(*id))) spdlog::debug("cancelled request {}", ToJson(*id));
+    }
+  }
+  // notifications/initialized, roots/list_changed and others need no action yet.
+}
+
+void Dispatcher::HandleOne(const rapidjson::Value& msg, const std::shared_ptr<Connection>& conn,
+                           const std::shared_ptr<Outbound>& reply_to, bool) {
+  auto reply = [&](std::string&& text) { reply_to->Send(std::move(text)); };
+  auto fail = [&](std::string_view id, int code, std::string message, std::string_view data = {}) {
+    state_.stats.errors.fetch_add(1, std::memory_order_relaxed);
+    reply(ErrorReply(id, code, message, data));
+  };
+
+  if (!msg.IsObject()) return fail({}, rpc::kInvalidRequest, "Invalid Request: a message must be a JSON object");
+  const rapidjson::Value* id = FindMember(msg, "id");
+  std::string id_json;
+  if (id) {
+    if (!id->IsString() && !(id->IsNumber()))
+      return fail({}, rpc::kInvalidRequest, "Invalid Request: id must be a string or a number");
+    id_json = ToJson(*id);
+  }
+  const rapidjson::Value* jsonrpc = FindMember(msg, "jsonrpc");
+  if (!jsonrpc || !jsonrpc->IsString() || StringOf(*jsonrpc) != "2.0")
+    return fail(id_json, rpc::kInvalidRequest, "Invalid Request: \"jsonrpc\" must be \"2.0\"");
+  const rapidjson::Value* method_v = FindMember(msg, "method");
+  if (!method_v) {
+    if (msg.HasMember("result") || msg.HasMember("error")) return;  // a client's response: nothing awaits it yet
+    return fail(id_json, rpc::kInvalidRequest, "Invalid Request: no \"method\"");
+  }
+  if (!method_v->IsString()) return fail(id_json, rpc::kInvalidRequest, "Invalid Request: \"method\" must be a string");
+  std::string_view method = StringOf(*method_v);
+
+  static const rapidjson::Value kEmptyObject(rapidjson::kObjectType);
+  const rapidjson::Value* params = FindMember(msg, "params");
+  if (params && !params->IsObject()) {
+    if (!id) return;
+    return fail(id_json, rpc::kInvalidParams, "Invalid params: \"params\" must be an object");
+  }
+  if (!params) params = &kEmptyObject;
+
+  if (!id) return HandleNotification(method, *params, conn);
+
+  RequestContext rc;
+  rc.id_json = std::move(id_json);
+  rc.method = std::string(method);
+  rc.connection = conn;
+  rc.reply_to = reply_to;
+  const rapidjson::Value* meta = FindMember(*params, "_meta");
+  if (meta && !meta->IsObject()) return fail(rc.id_json, rpc::kInvalidParams, "Invalid params: _meta must be an object");
+  if (const rapidjson::Value* token = meta ? FindMember(*meta, "progressToken") : nullptr) {
+    if (token->IsString() || token->IsNumber()) rc.progress_token_json = ToJson(*token);
+  }
+  const rapidjson::Value* claim = meta ? FindMember(*meta, kMetaProtocolVersion) : nullptr;
+
+  Method handler = nullptr;
+  if (claim) {
+    // Modern: stateless; everything the request needs is in its _meta.
+    rc.era = Era::kModern;
+    if (!claim->IsString())
+      return fail(rc.id_json, rpc::kInvalidParams,
+                  std::string("Invalid params: _meta[\"") + kMetaProtocolVersion + "\"] must be a string");
+    const rapidjson::Value* caps = FindMember(*meta, kMetaClientCapabilities);
+    if (!caps || !caps->IsObject())
+      return fail(rc.id_json, rpc::kInvalidParams,
+                  std::string("Invalid params: _meta[\"") + kMetaClientCapabilities +
+                      "\"] is required (an object) on every 2026-07-28 request");
+    std::string_view version = StringOf(*claim);
+    bool supported = false;
+    for (auto v : kModernVersions) supported = supported || v == version;
+    if (!supported)
+      return fail(rc.id_json, rpc::kUnsupportedProtocolVersion, "Unsupported protocol version",
+                  UnsupportedVersionData(version));
+    if (RemovedInModern(method))
+      return fail(rc.id_json, rpc::kMethodNotFound,
+                  "Method not found: " + rc.method + " does not exist in protocol version 2026-07-28");
+    auto it = ModernMethods().find(method);
+    if (it == ModernMethods().end()) return fail(rc.id_json, rpc::kMethodNotFound, "Method not found: " + rc.method);
+    handler = it->second;
+    rc.version = std::string(version);
+    rc.client_capabilities_json = ToJson(*caps);
+    if (const rapidjson::Value* info = FindMember(*meta, kMetaClientInfo)) {
+      if (const rapidjson::Value* name = FindMember(*info, "name")) rc.client_name = std::string(StringOf(*name));
+    }
+    if (const rapidjson::Value* level = FindMember(*meta, kMetaLogLevel)) {
+      int32_t l = level->IsString() ? LogLevelFromName(StringOf(*level)) : -1;
+      if (l < 0)
+        return fail(rc.id_json, rpc::kInvalidParams,
+                    std::string("Invalid params: _meta[\"") + kMetaLogLevel + "\"] must be a log level name");
+      rc.log_min_level = l;
+    }
+  } else {
+    // Legacy: the connection's initialize decides version and capabilities.
+    rc.era = Era::kLegacy;
+    LegacySession& session = conn->session();
+    if (method == "initialize") {
+      handler = Initialize;
+    } else {
+      auto it = LegacyMethods().find(method);
+      if (it == LegacyMethods().end()) return fail(rc.id_json, rpc::kMethodNotFound, "Method not found: " + rc.method);
+      if (method != "ping" && !session.initialized.load(std::memory_order_acquire))
+        return fail(rc.id_json, rpc::kInvalidRequest,
+                    "Invalid Request: the session is not initialized (send initialize first, or claim protocol "
+                    "version 2026-07-28 in params._meta)");
+      handler = it->second;
+      std::lock_guard lock(session.mu);
+      rc.version = session.version;
+      rc.client_name = session.client_name;
+      rc.client_capabilities_json = session.client_capabilities_json;
+    }
+    rc.log_min_level = session.log_min_level.load(std::memory_order_relaxed);
+  }
+
+  MethodResult out = handler(state_, rc, *params);
+  if (out) reply(std::move(*out));
+}
+
+}  // namespace mcph

@@ -1,0 +1,112 @@
+// lifecycle_methods.cpp - initialize (legacy), server/discover (modern),
+// ping and logging/setLevel (legacy).
+#include "plugins/call_context.h"
+#include "protocol/errors.h"
+#include "protocol/methods.h"
+#include "protocol/protocol_versions.h"
+
+namespace mcph {
+
+void WriteServerCapabilities(JsonWriter& w, bool with_logging) {
+  w.StartObject();
+  if (with_logging) {  // a legacy-only capability (deprecated in the modern revision)
+    w.Key("logging");
+    w.StartObject();
+    w.EndObject();
+  }
+  w.Key("tools");
+  w.StartObject();
+  w.Key("listChanged");
+  w.Bool(true);
+  w.EndObject();
+  w.Key("resources");
+  w.StartObject();
+  w.Key("listChanged");
+  w.Bool(true);
+  w.EndObject();
+  w.Key("prompts");
+  w.StartObject();
+  w.Key("listChanged");
+  w.Bool(true);
+  w.EndObject();
+  w.EndObject();
+}
+
+MethodResult Initialize(ServerState& s, RequestContext& rc, const Params& p) {
+  const rapidjson::Value* version = FindMember(p, "protocolVersion");
+  if (!version || !version->IsString())
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "initialize: params.protocolVersion must be a string");
+  const rapidjson::Value* caps = FindMember(p, "capabilities");
+  if (caps && !caps->IsObject())
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "initialize: params.capabilities must be an object");
+  // Echo the client's version when we speak it, else offer our newest legacy one.
+  std::string_view requested = StringOf(*version);
+  std::string agreed(IsLegacyVersion(requested) ? requested : kLatestLegacyVersion);
+
+  LegacySession& session = rc.connection->session();
+  {
+    std::lock_guard lock(session.mu);
+    session.version = agreed;
+    session.client_capabilities_json = caps ? ToJson(*caps) : "{}";
+    const rapidjson::Value* info = FindMember(p, "clientInfo");
+    const rapidjson::Value* name = info ? FindMember(*info, "name") : nullptr;
+    session.client_name = name ? std::string(StringOf(*name)) : std::string();
+  }
+  session.initialized.store(true, std::memory_order_release);
+
+  auto catalog = s.snapshot();
+  Reply reply(rc);
+  JsonWriter& w = reply.w();
+  w.Key("protocolVersion");
+  WriteString(w, agreed);
+  w.Key("capabilities");
+  WriteServerCapabilities(w, /*with_logging=*/true);
+  w.Key("serverInfo");
+  w.StartObject();
+  w.Key("name");
+  WriteString(w, s.identity.name);
+  w.Key("version");
+  WriteString(w, s.identity.version);
+  w.EndObject();
+  if (!catalog->instructions().empty()) {
+    w.Key("instructions");
+    WriteString(w, catalog->instructions());
+  }
+  return reply.Finish(s.identity);
+}
+
+MethodResult Discover(ServerState& s, RequestContext& rc, const Params&) {
+  auto catalog = s.snapshot();
+  Reply reply(rc);
+  JsonWriter& w = reply.w();
+  w.Key("supportedVersions");
+  w.StartArray();
+  for (auto v : kModernVersions) WriteString(w, v);
+  w.EndArray();
+  w.Key("capabilities");
+  WriteServerCapabilities(w, /*with_logging=*/false);
+  if (!catalog->instructions().empty()) {
+    w.Key("instructions");
+    WriteString(w, catalog->instructions());
+  }
+  return reply.Finish(s.identity, /*ttl_ms=*/60000);
+}
+
+MethodResult Ping(ServerState& s, RequestContext& rc, const Params&) {
+  Reply reply(rc);
+  return reply.Finish(s.identity);
+}
+
+MethodResult SetLogLevel(ServerState& s, RequestContext& rc, const Params& p) {
+  const rapidjson::Value* level = FindMember(p, "level");
+  int32_t value = level && level->IsString() ? LogLevelFromName(StringOf(*level)) : -1;
+  if (value < 0)
+    return ErrorReply(rc.id_json, rpc::kInvalidParams,
+                      "logging/setLevel: level must be one of debug, info, notice, warning, error, critical, "
+                      "alert, emergency");
+  rc.connection->session().log_min_level.store(value, std::memory_order_relaxed);
+  Reply reply(rc);
+  return reply.Finish(s.identity);
+}
+
+}  // namespace mcph

@@ -1,0 +1,93 @@
+// host_runtime.cpp - see host_runtime.h.
+#include "runtime/host_runtime.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <thread>
+
+#include "protocol/reply.h"
+
+namespace mcph {
+
+Result<std::unique_ptr<HostRuntime>> HostRuntime::Start(const HostConfig& config, bool strict) {
+  std::unique_ptr<HostRuntime> rt(new HostRuntime());
+  rt->config_ = config;
+  rt->catalog_options_.separator = config.server.name_separator;
+  rt->catalog_options_.max_name_length = config.server.max_name_length;
+  rt->catalog_options_.resource_tools = config.server.resource_tools;
+  rt->catalog_options_.instructions = config.server.instructions;
+
+  HostRuntime* self = rt.get();
+  rt->events_ = std::make_shared<PluginEvents>();
+  rt->events_->list_changed = [self](const PluginInstance& p, uint32_t what) { self->OnListChanged(p, what); };
+  rt->events_->resource_updated = [](const PluginInstance& p, const std::string& uri) {
+    spdlog::debug("plugin {} reports {} updated (subscriptions are not served yet)", p.label(), uri);
+  };
+
+  auto loaded = LoadPlugins(config, strict, rt->events_);
+  if (!loaded.ok()) return loaded.status();
+  rt->load_errors_ = loaded->errors;
+  auto catalog = Catalog::Build(loaded->instances, rt->catalog_options_);
+  if (!catalog.ok()) return catalog.status();
+
+  size_t workers = config.server.workers > 0 ? static_cast<size_t>(config.server.workers)
+                                             : std::max(2u, std::thread::hardware_concurrency());
+  rt->state_ = std::make_unique<ServerState>(config.server, catalog.value(), workers);
+  rt->dispatcher_ = std::make_unique<Dispatcher>(*rt->state_);
+  return rt;
+}
+
+HostRuntime::~HostRuntime() {
+  lifecycle_.join();  // finish a rebuild in progress before plugins go away
+}
+
+void HostRuntime::AddConnection(const std::shared_ptr<Connection>& conn) {
+  std::lock_guard lock(connections_mu_);
+  connections_.push_back(conn);
+}
+
+void HostRuntime::OnListChanged(const PluginInstance& plugin, uint32_t what) {
+  // Called from any plugin thread: do the work on the lifecycle thread.
+  boost::asio::post(lifecycle_, [this, p = &plugin, what] { Rebuild(p, what); });
+}
+
+void HostRuntime::Rebuild(const PluginInstance* plugin, uint32_t what) {
+  auto current = state_->snapshot();
+  std::vector<std::shared_ptr<PluginInstance>> plugins = current->plugins();
+  for (auto& p : plugins) {
+    if (p.get() != plugin) continue;
+    std::unique_lock quiesce(p->lifecycle_mutex());
+    if (Status s = p->Register(); !s.ok()) {
+      spdlog::error("{}; keeping the previous catalog", s.message());
+      return;
+    }
+  }
+  auto next = Catalog::Build(plugins, catalog_options_);
+  if (!next.ok()) {
+    spdlog::error("catalog rebuild refused: {}; keeping the previous catalog", next.error());
+    return;
+  }
+  state_->swap(next.value());
+  spdlog::info("catalog rebuilt: {} tools, {} resources, {} prompts", next.value()->tools().size(),
+               next.value()->resources().size(), next.value()->prompts().size());
+
+  std::vector<std::string> notes;
+  if (what & MCPP_CHANGED_TOOLS) notes.push_back(NotificationMessage("notifications/tools/list_changed", {}));
+  if (what & MCPP_CHANGED_RESOURCES) notes.push_back(NotificationMessage("notifications/resources/list_changed", {}));
+  if (what & MCPP_CHANGED_PROMPTS) notes.push_back(NotificationMessage("notifications/prompts/list_changed", {}));
+  std::lock_guard lock(connections_mu_);
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    auto conn = it->lock();
+    if (!conn) {
+      it = connections_.erase(it);
+      continue;
+    }
+    // Modern clients hear of changes only on subscriptions/listen streams.
+    if (conn->session().initialized.load())
+      for (const std::string& n : notes) conn->out().Send(std::string(n));
+    ++it;
+  }
+}
+
+}  // namespace mcph

@@ -1,0 +1,55 @@
+// host_runtime.h - the running host: plugins loaded, catalog built, the
+// state every transport serves from, and the lifecycle thread.
+//
+// The lifecycle thread is the only thread that calls plugins'
+// register_capabilities after start-up: when a plugin reports a change, the
+// runtime re-registers it there, builds a new catalog, swaps it in atomically
+// and tells connected legacy clients (notifications/*/list_changed). A
+// rebuild that fails (e.g. a new name collides) keeps the old catalog.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "config/host_config.h"
+#include "plugins/plugin_loader.h"
+#include "protocol/dispatcher.h"
+#include "protocol/server_state.h"
+#include "util/result.h"
+
+namespace mcph {
+
+class HostRuntime {
+ public:
+  // Loads the plugins and builds the first catalog. With `strict`, any plugin
+  // that fails to load fails the start.
+  static Result<std::unique_ptr<HostRuntime>> Start(const HostConfig& config, bool strict);
+  ~HostRuntime();
+
+  ServerState& state() { return *state_; }
+  Dispatcher& dispatcher() { return *dispatcher_; }
+  const std::vector<std::string>& load_errors() const { return load_errors_; }
+
+  // A connection to notify of catalog changes once it is an initialized legacy session.
+  void AddConnection(const std::shared_ptr<Connection>& conn);
+
+ private:
+  HostRuntime() = default;
+  void OnListChanged(const PluginInstance& plugin, uint32_t what);
+  void Rebuild(const PluginInstance* plugin, uint32_t what);  // lifecycle thread
+
+  HostConfig config_;
+  Catalog::Options catalog_options_;
+  std::vector<std::string> load_errors_;
+  std::shared_ptr<PluginEvents> events_;
+  boost::asio::thread_pool lifecycle_{1};
+  std::unique_ptr<ServerState> state_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::mutex connections_mu_;
+  std::vector<std::weak_ptr<Connection>> connections_;
+};
+
+}  // namespace mcph

@@ -1,0 +1,93 @@
+// json.cpp - see json.h.
+#include "util/json.h"
+
+#include <rapidjson/error/en.h>
+
+namespace mcph {
+namespace {
+
+// Byte scan for nesting depth outside strings; rejects before the parser runs.
+bool DepthWithin(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag |
+                                 rapidjson::kParseIterativeFlag;
+
+}  // namespace
+
+Status ParseJson(std::string_view text, rapidjson::Document& doc) {
+  if (!DepthWithin(text, kMaxJsonDepth))
+    return Status::Error("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  doc.Parse<kParseFlags>(text.data(), text.size());
+  if (doc.HasParseError()) {
+    return Status::Error("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
+                         rapidjson::GetParseError_En(doc.GetParseError()));
+  }
+  return Status::Ok();
+}
+
+bool IsValidJson(std::string_view text) {
+  rapidjson::Document doc;
+  if (!DepthWithin(text, kMaxJsonDepth)) return false;
+  doc.Parse<kParseFlags>(text.data(), text.size());
+  return !doc.HasParseError();
+}
+
+std::string ToJson(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  v.Accept(w);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+void AppendBase64(std::string& out, const uint8_t* data, size_t size) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t start = out.size();
+  out.resize(start + (size + 2) / 3 * 4);
+  char* o = out.data() + start;
+  size_t i = 0;
+  for (; i + 3 <= size; i += 3) {
+    uint32_t n = (uint32_t(data[i]) << 16) | (uint32_t(data[i + 1]) << 8) | data[i + 2];
+    *o++ = kAlphabet[(n >> 18) & 63];
+    *o++ = kAlphabet[(n >> 12) & 63];
+    *o++ = kAlphabet[(n >> 6) & 63];
+    *o++ = kAlphabet[n & 63];
+  }
+  if (i < size) {
+    uint32_t n = uint32_t(data[i]) << 16;
+    if (i + 1 < size) n |= uint32_t(data[i + 1]) << 8;
+    *o++ = kAlphabet[(n >> 18) & 63];
+    *o++ = kAlphabet[(n >> 12) & 63];
+    *o++ = (i + 1 < size) ? kAlphabet[(n >> 6) & 63] : '=';
+    *o++ = '=';
+  }
+}
+
+const rapidjson::Value* FindMember(const rapidjson::Value& obj, const char* key) {
+  if (!obj.IsObject()) return nullptr;
+  auto it = obj.FindMember(key);
+  return it == obj.MemberEnd() ? nullptr : &it->value;
+}
+
+std::string_view StringOf(const rapidjson::Value& v) {
+  return v.IsString() ? std::string_view(v.GetString(), v.GetStringLength()) : std::string_view();
+}
+
+}  // namespace mcph
