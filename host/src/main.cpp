@@ -68,7 +68,7 @@ int Inspect(const std::string& path) {
     return 1;
   }
   mcph::Catalog::Options opts;
-  opts.resource_tools = false;
+  opts.host_capabilities = false;
   auto catalog = mcph::Catalog::Build({unprefixed.value()}, opts);
   if (!catalog.ok()) {
     std::cerr << "error: " << catalog.error() << "\n";

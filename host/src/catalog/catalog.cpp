@@ -181,76 +181,78 @@ Result<std::shared_ptr<const Catalog>> Catalog::Build(const std::vector<std::sha
 
   // The host's own resources, and (for tool-only clients) a tool that reads
   // any static resource.
-  for (auto [uri, name, desc, kind] :
-       {std::tuple{kStatusUri, "status", "Host status: uptime, plugins with versions, capability counts, requests served.",
-                   BuiltinKind::kStatusResource},
-        std::tuple{kCapabilitiesUri, "capabilities", "The merged capability catalog: every tool, resource, template and prompt, by plugin.",
-                   BuiltinKind::kCapabilitiesResource}}) {
-    if (uri_owner.count(uri))
-      return Status::Error(std::string("resource uri '") + uri + "' is reserved for the host (" + uri_owner[uri] +
-                           " registers it)");
-    ResourceDef d;
-    d.uri = uri;
-    d.name = std::string("mcphost-") + name;
-    d.description = desc;
-    d.mime_type = "application/json";
-    CatalogResource cr;
-    cr.listing_json = ResourceListing(d);
-    cr.builtin = kind;
-    cr.uri = uri;
-    cr.mime_type = d.mime_type;
-    c->resources_.push_back(std::move(cr));
-  }
-  if (options.resource_tools) {
-    CatalogTool ct;
-    ct.exposed_name = host_prefix + "read_resource";
-    if (Status s = check_name(tool_owner, "tool", ct.exposed_name, host_label); !s.ok()) return s;
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    w.Key("name");
-    WriteString(w, ct.exposed_name);
-    w.Key("title");
-    w.String("Read a resource");
-    std::string desc =
-        "Reads one of this server's resources by URI, for clients that only use tools. Available URIs:";
-    for (const CatalogResource& r : c->resources_) desc += "\n- " + r.uri;
-    if (!c->templates_.empty()) {
-      desc += "\nURI templates:";
-      for (const CatalogTemplate& t : c->templates_) desc += "\n- " + t.def->uri_template;
+  if (options.host_capabilities) {
+    for (auto [uri, name, desc, kind] :
+         {std::tuple{kStatusUri, "status", "Host status: uptime, plugins with versions, capability counts, requests served.",
+                     BuiltinKind::kStatusResource},
+          std::tuple{kCapabilitiesUri, "capabilities", "The merged capability catalog: every tool, resource, template and prompt, by plugin.",
+                     BuiltinKind::kCapabilitiesResource}}) {
+      if (uri_owner.count(uri))
+        return Status::Error(std::string("resource uri '") + uri + "' is reserved for the host (" + uri_owner[uri] +
+                             " registers it)");
+      ResourceDef d;
+      d.uri = uri;
+      d.name = std::string("mcphost-") + name;
+      d.description = desc;
+      d.mime_type = "application/json";
+      CatalogResource cr;
+      cr.listing_json = ResourceListing(d);
+      cr.builtin = kind;
+      cr.uri = uri;
+      cr.mime_type = d.mime_type;
+      c->resources_.push_back(std::move(cr));
     }
-    w.Key("description");
-    WriteString(w, desc);
-    w.Key("inputSchema");
-    w.StartObject();
-    w.Key("type");
-    w.String("object");
-    w.Key("properties");
-    w.StartObject();
-    w.Key("uri");
-    w.StartObject();
-    w.Key("type");
-    w.String("string");
-    w.Key("description");
-    w.String("The resource URI to read");
-    w.EndObject();
-    w.EndObject();
-    w.Key("required");
-    w.StartArray();
-    w.String("uri");
-    w.EndArray();
-    w.EndObject();
-    w.Key("annotations");
-    w.StartObject();
-    w.Key("readOnlyHint");
-    w.Bool(true);
-    w.Key("openWorldHint");
-    w.Bool(false);
-    w.EndObject();
-    w.EndObject();
-    ct.listing_json = Finish(buf);
-    ct.builtin = BuiltinKind::kReadResourceTool;
-    c->tools_.push_back(std::move(ct));
+    if (options.resource_tools) {
+      CatalogTool ct;
+      ct.exposed_name = host_prefix + "read_resource";
+      if (Status s = check_name(tool_owner, "tool", ct.exposed_name, host_label); !s.ok()) return s;
+      rapidjson::StringBuffer buf;
+      JsonWriter w(buf);
+      w.StartObject();
+      w.Key("name");
+      WriteString(w, ct.exposed_name);
+      w.Key("title");
+      w.String("Read a resource");
+      std::string desc =
+          "Reads one of this server's resources by URI, for clients that only use tools. Available URIs:";
+      for (const CatalogResource& r : c->resources_) desc += "\n- " + r.uri;
+      if (!c->templates_.empty()) {
+        desc += "\nURI templates:";
+        for (const CatalogTemplate& t : c->templates_) desc += "\n- " + t.def->uri_template;
+      }
+      w.Key("description");
+      WriteString(w, desc);
+      w.Key("inputSchema");
+      w.StartObject();
+      w.Key("type");
+      w.String("object");
+      w.Key("properties");
+      w.StartObject();
+      w.Key("uri");
+      w.StartObject();
+      w.Key("type");
+      w.String("string");
+      w.Key("description");
+      w.String("The resource URI to read");
+      w.EndObject();
+      w.EndObject();
+      w.Key("required");
+      w.StartArray();
+      w.String("uri");
+      w.EndArray();
+      w.EndObject();
+      w.Key("annotations");
+      w.StartObject();
+      w.Key("readOnlyHint");
+      w.Bool(true);
+      w.Key("openWorldHint");
+      w.Bool(false);
+      w.EndObject();
+      w.EndObject();
+      ct.listing_json = Finish(buf);
+      ct.builtin = BuiltinKind::kReadResourceTool;
+      c->tools_.push_back(std::move(ct));
+    }
   }
 
   for (size_t i = 0; i < c->tools_.size(); ++i) c->tool_index_.emplace(c->tools_[i].exposed_name, i);

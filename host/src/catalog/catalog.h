@@ -70,6 +70,7 @@ class Catalog {
     int max_name_length = 64;
     bool resource_tools = true;
     std::string instructions;  // the operator's, before the plugins'
+    bool host_capabilities = true;  // the host's own resources and tools (off for `inspect`)
   };
 
   static Result<std::shared_ptr<const Catalog>> Build(

@@ -16,6 +16,7 @@
 #include <rapidjson/schema.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <shared_mutex>
 
@@ -121,6 +122,50 @@ std::string ResourceNotFound(const RequestContext& rc, std::string_view uri) {
   return ErrorReply(rc.id_json, code, "Resource not found: " + std::string(uri), data);
 }
 
+// A handler asked the client for input. Only the kinds the client declared
+// may be asked for: a modern request that lacks one is -32021 (with the
+// capabilities it needs); a legacy one gets `legacy_error`. Relaying the
+// requests themselves comes with the MCP-surface work; until then the answer
+// says so plainly.
+std::string InputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb,
+                          const std::string& label, bool tool) {
+  rapidjson::Document caps;
+  (void)ParseJson(rc.client_capabilities_json, caps);
+  std::vector<std::string> missing;
+  for (const InputRequest& r : rb.input_requests()) {
+    const char* need = r.method == "sampling/createMessage" ? "sampling"
+                       : r.method == "roots/list"           ? "roots"
+                                                            : "elicitation";
+    if (!FindMember(caps, need) && std::find(missing.begin(), missing.end(), need) == missing.end())
+      missing.push_back(need);
+  }
+  if (!missing.empty()) {
+    std::string names;
+    for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
+    std::string text = label + " needs the client capability " + names + ", which this client did not declare";
+    if (rc.era == Era::kModern) {
+      rapidjson::StringBuffer buf;
+      JsonWriter w(buf);
+      w.StartObject();
+      w.Key("requiredCapabilities");
+      w.StartObject();
+      for (const std::string& m : missing) {
+        WriteString(w, m);
+        w.StartObject();
+        w.EndObject();
+      }
+      w.EndObject();
+      w.EndObject();
+      return ErrorReply(rc.id_json, rpc::kMissingClientCapability, "Missing required client capability: " + names,
+                        std::string_view(buf.GetString(), buf.GetSize()));
+    }
+    return tool ? ToolErrorResult(s, rc, text) : ErrorReply(rc.id_json, rpc::kInvalidRequest, text);
+  }
+  std::string text = label + " asked the client for input (" + rb.input_requests()[0].method +
+                     "), which this host does not relay yet";
+  return tool ? ToolErrorResult(s, rc, text) : ErrorReply(rc.id_json, rpc::kInternalError, text);
+}
+
 // Describes why `doc` fails `schema`, or "" when it passes.
 std::string SchemaViolation(const rapidjson::SchemaDocument& schema, const rapidjson::Value& doc) {
   rapidjson::SchemaValidator validator(schema);
@@ -162,10 +207,7 @@ std::string FinishToolCall(ServerState& s, const RequestContext& rc, const Catal
     return ErrorReply(rc.id_json, rpc::kInternalError,
                       "Internal error: " + label + " returned an invalid result (" + rb.misbehaviour() + ")");
   }
-  if (!rb.input_requests().empty()) {
-    return ToolErrorResult(s, rc, label + " asked the client for input (" + rb.input_requests()[0].method +
-                                      "), which this host does not relay yet");
-  }
+  if (!rb.input_requests().empty()) return InputRequired(s, rc, rb, label, /*tool=*/true);
   const ToolDef& def = *tool.def;
   if (def.output_schema && !rb.is_error()) {
     if (!rb.has_structured())
@@ -411,9 +453,7 @@ MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {
                        return ErrorReply(rc.id_json, rpc::kInternalError,
                                          "Internal error: " + label + " returned an invalid result (" +
                                              rb.misbehaviour() + ")");
-                     if (!rb.input_requests().empty())
-                       return ErrorReply(rc.id_json, rpc::kInternalError,
-                                         label + " asked the client for input, which this host does not relay yet");
+                     if (!rb.input_requests().empty()) return InputRequired(s, rc, rb, label, /*tool=*/false);
                      Reply reply(rc);
                      JsonWriter& w = reply.w();
                      if (!rb.description().empty()) {
@@ -472,6 +512,7 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
                        return ErrorReply(rc.id_json, rpc::kInternalError,
                                          "Internal error: " + label + " returned an invalid result (" +
                                              rb.misbehaviour() + ")");
+                     if (!rb.input_requests().empty()) return InputRequired(s, rc, rb, label, /*tool=*/false);
                      Reply reply(rc);
                      JsonWriter& w = reply.w();
                      w.Key("contents");

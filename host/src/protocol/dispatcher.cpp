@@ -239,6 +239,12 @@ void Dispatcher::HandleOne(const rapidjson::Value& msg, const std::shared_ptr<Co
                     std::string("Invalid params: _meta[\"") + kMetaLogLevel + "\"] must be a log level name");
       rc.log_min_level = l;
     }
+  } else if (method == "server/discover" ||
+             (meta && (meta->HasMember(kMetaClientCapabilities) || meta->HasMember(kMetaClientInfo)))) {
+    // Shaped like a modern request but without the version claim.
+    return fail(rc.id_json, rpc::kInvalidParams,
+                std::string("Invalid params: _meta[\"") + kMetaProtocolVersion +
+                    "\"] is required on 2026-07-28 requests (legacy clients send initialize first)");
   } else {
     // Legacy: the connection's initialize decides version and capabilities.
     rc.era = Era::kLegacy;
