@@ -98,7 +98,9 @@ ABI_AT(mcpp_result, add_text_contents, 104);
 ABI_AT(mcpp_result, set_meta_json, 120);
 ABI_AT(mcpp_result, require_input, 128);
 ABI_AT(mcpp_result, set_request_state, 136);
-ABI_SIZE(mcpp_result, 144);
+ABI_AT(mcpp_result, add_completion, 144);
+ABI_AT(mcpp_result, set_completion_info, 152);
+ABI_SIZE(mcpp_result, 160);
 
 ABI_AT(mcpp_tool_desc, name, 8);
 ABI_AT(mcpp_tool_desc, input_schema_json, 32);
@@ -119,13 +121,15 @@ ABI_SIZE(mcpp_resource_desc, 96);
 ABI_AT(mcpp_resource_template_desc, uri_template, 8);
 ABI_AT(mcpp_resource_template_desc, read, 72);
 ABI_AT(mcpp_resource_template_desc, user_data, 80);
-ABI_SIZE(mcpp_resource_template_desc, 88);
+ABI_AT(mcpp_resource_template_desc, complete, 88);
+ABI_SIZE(mcpp_resource_template_desc, 96);
 
 ABI_AT(mcpp_prompt_desc, name, 8);
 ABI_AT(mcpp_prompt_desc, arguments_json, 32);
 ABI_AT(mcpp_prompt_desc, get, 56);
 ABI_AT(mcpp_prompt_desc, user_data, 64);
-ABI_SIZE(mcpp_prompt_desc, 72);
+ABI_AT(mcpp_prompt_desc, complete, 72);
+ABI_SIZE(mcpp_prompt_desc, 80);
 
 ABI_AT(mcpp_registrar, registrar_data, 8);
 ABI_AT(mcpp_registrar, add_tool, 16);

@@ -334,6 +334,12 @@ const CatalogResource* Catalog::FindResource(std::string_view uri) const {
   return it == resource_index_.end() ? nullptr : &resources_[it->second];
 }
 
+const CatalogTemplate* Catalog::FindTemplate(std::string_view uri_template) const {
+  for (const CatalogTemplate& t : templates_)
+    if (t.def->uri_template == uri_template) return &t;
+  return nullptr;
+}
+
 const CatalogTemplate* Catalog::MatchTemplate(std::string_view uri, std::string& variables_json) const {
   std::vector<std::pair<std::string, std::string>> vars;
   for (const CatalogTemplate& t : templates_) {

@@ -88,6 +88,8 @@ class Catalog {
   const CatalogTool* FindTool(std::string_view exposed_name) const;
   const CatalogPrompt* FindPrompt(std::string_view exposed_name) const;
   const CatalogResource* FindResource(std::string_view uri) const;
+  // The template registered with exactly this uri_template text (completion refs).
+  const CatalogTemplate* FindTemplate(std::string_view uri_template) const;
   // The first template matching `uri`, with its variables as a JSON object.
   const CatalogTemplate* MatchTemplate(std::string_view uri, std::string& variables_json) const;
 

@@ -21,6 +21,11 @@ class UriTemplate {
   bool Match(std::string_view uri, std::vector<std::pair<std::string, std::string>>& vars) const;
 
   const std::string& text() const { return text_; }
+  bool HasVariable(std::string_view name) const {
+    for (const Part& p : parts_)
+      if (p.is_var && p.text == name) return true;
+    return false;
+  }
   // The literal text before the first expression: used to spot overlaps.
   const std::string& prefix() const { return parts_.empty() || parts_[0].is_var ? kEmpty : parts_[0].text; }
 

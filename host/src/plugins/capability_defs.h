@@ -44,6 +44,7 @@ struct ResourceTemplateDef {
   UriTemplate parsed;
   mcpp_resource_fn read = nullptr;
   void* user_data = nullptr;
+  mcpp_complete_fn complete = nullptr;  // optional
 };
 
 struct PromptArgDef {
@@ -58,6 +59,7 @@ struct PromptDef {
   std::string icons_json, meta_json;
   mcpp_prompt_fn get = nullptr;
   void* user_data = nullptr;
+  mcpp_complete_fn complete = nullptr;  // optional
 };
 
 // Everything one plugin instance offers at one moment.

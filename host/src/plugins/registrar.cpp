@@ -207,6 +207,7 @@ int32_t Registrar::AddResourceTemplate(const mcpp_resource_template_desc* in) {
   t.meta_json = Str(d.meta_json);
   t.read = d.read;
   t.user_data = d.user_data;
+  t.complete = d.complete;
   for (auto [text, field, type] : {std::tuple{&t.annotations_json, "annotations_json", rapidjson::kObjectType},
                                    std::tuple{&t.icons_json, "icons_json", rapidjson::kArrayType},
                                    std::tuple{&t.meta_json, "meta_json", rapidjson::kObjectType}}) {
@@ -234,6 +235,7 @@ int32_t Registrar::AddPrompt(const mcpp_prompt_desc* in) {
   p.meta_json = Str(d.meta_json);
   p.get = d.get;
   p.user_data = d.user_data;
+  p.complete = d.complete;
   for (auto [text, field, type] : {std::tuple{&p.icons_json, "icons_json", rapidjson::kArrayType},
                                    std::tuple{&p.meta_json, "meta_json", rapidjson::kObjectType}}) {
     if (std::string e = CheckJson(*text, field, type); !e.empty()) return Reject(MCPP_ERR_INVALID_JSON, what + e);

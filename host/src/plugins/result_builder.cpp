@@ -47,6 +47,10 @@ const mcpp_result kTableTemplate = [] {
     return B(r)->RequireInput(k, m, p);
   };
   t.set_request_state = [](const mcpp_result* r, mcpp_str s) { return B(r)->SetRequestState(s); };
+  t.add_completion = [](const mcpp_result* r, mcpp_str s) { return B(r)->AddCompletion(s); };
+  t.set_completion_info = [](const mcpp_result* r, int64_t total, uint8_t more) {
+    return B(r)->SetCompletionInfo(total, more);
+  };
   return t;
 }();
 
@@ -273,6 +277,27 @@ int32_t ResultBuilder::RequireInput(const char* key, const char* method, mcpp_st
 int32_t ResultBuilder::SetRequestState(mcpp_str state) {
   request_state_.assign(SV(state));
   has_request_state_ = true;
+  return MCPP_OK;
+}
+
+// The spec caps completion values at 100 per answer: later ones only count.
+int32_t ResultBuilder::AddCompletion(mcpp_str value) {
+  if (kind_ != HandlerKind::kCompletion) return Refuse(MCPP_ERR_UNSUPPORTED, "add_completion outside a completer");
+  if (!IsUtf8(SV(value))) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "add_completion was given invalid UTF-8");
+  if (item_count_ >= 100) {
+    completion_has_more_ = true;
+    return MCPP_OK;
+  }
+  if (item_count_++ > 0) items_.Put(',');
+  w_.Reset(items_);
+  WriteString(w_, SV(value));
+  return MCPP_OK;
+}
+
+int32_t ResultBuilder::SetCompletionInfo(int64_t total, uint8_t has_more) {
+  if (kind_ != HandlerKind::kCompletion) return Refuse(MCPP_ERR_UNSUPPORTED, "set_completion_info outside a completer");
+  completion_total_ = total;
+  completion_has_more_ = completion_has_more_ || has_more != 0;
   return MCPP_OK;
 }
 

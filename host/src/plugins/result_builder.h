@@ -19,7 +19,7 @@ namespace mcph {
 
 // kResourceAsTool: a resource read whose contents become a tool result's
 // content, each entry wrapped as an embedded resource block.
-enum class HandlerKind { kTool, kPrompt, kResource, kResourceAsTool };
+enum class HandlerKind { kTool, kPrompt, kResource, kResourceAsTool, kCompletion };
 
 struct InputRequest {
   std::string key, method, params_json;
@@ -62,13 +62,19 @@ class ResultBuilder {
   int32_t SetMeta(mcpp_str json);
   int32_t RequireInput(const char* key, const char* method, mcpp_str params);
   int32_t SetRequestState(mcpp_str state);
+  int32_t AddCompletion(mcpp_str value);
+  int32_t SetCompletionInfo(int64_t total, uint8_t has_more);
+
+  // Completion results: the values (items_json holds them as JSON strings).
+  int64_t completion_total() const { return completion_total_; }
+  bool completion_has_more() const { return completion_has_more_; }
 
  private:
   int32_t Refuse(int32_t code, std::string why);
   bool BeginItem();   // comma, size check, message wrapper for prompts
   void EndItem();     // closes the prompt message wrapper
   bool IsContentKind() const { return kind_ == HandlerKind::kTool || kind_ == HandlerKind::kPrompt; }
-  bool IsResourceKind() const { return !IsContentKind(); }
+  bool IsResourceKind() const { return kind_ == HandlerKind::kResource || kind_ == HandlerKind::kResourceAsTool; }
 
   HandlerKind kind_;
   std::string uri_;
@@ -81,6 +87,8 @@ class ResultBuilder {
   std::string structured_, meta_, description_, request_state_, misbehaviour_;
   bool has_structured_ = false, is_error_ = false, has_request_state_ = false;
   std::vector<InputRequest> input_requests_;
+  int64_t completion_total_ = -1;
+  bool completion_has_more_ = false;
 };
 
 }  // namespace mcph

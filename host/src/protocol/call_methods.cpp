@@ -1,5 +1,5 @@
-// call_methods.cpp - tools/call, prompts/get and resources/read: the methods
-// that run plugin code.
+// call_methods.cpp - tools/call, prompts/get, resources/read and
+// completion/complete: the methods that run plugin code.
 //
 // The reader thread checks the request (name, arguments, input schema) and
 // answers what it can at once; plugin code always runs on the worker pool,
@@ -520,6 +520,86 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
                      WriteRaw(w, rb.items_json(), rapidjson::kObjectType);
                      w.EndArray();
                      return reply.Finish(s.identity, /*ttl_ms=*/0, rb.meta_json());
+                   });
+}
+
+MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p) {
+  const rapidjson::Value* ref = FindMember(p, "ref");
+  const rapidjson::Value* type = ref ? FindMember(*ref, "type") : nullptr;
+  const rapidjson::Value* argument = FindMember(p, "argument");
+  const rapidjson::Value* arg_name = argument ? FindMember(*argument, "name") : nullptr;
+  const rapidjson::Value* arg_value = argument ? FindMember(*argument, "value") : nullptr;
+  if (!type || !type->IsString() || !arg_name || !arg_name->IsString() || !arg_value || !arg_value->IsString())
+    return ErrorReply(rc.id_json, rpc::kInvalidParams,
+                      "completion/complete: needs ref {type, name|uri} and argument {name, value} (strings)");
+  std::string name(StringOf(*arg_name));
+  auto catalog = s.snapshot();
+  const PluginInstance* plugin = nullptr;
+  mcpp_complete_fn fn = nullptr;
+  void* user_data = nullptr;
+  if (StringOf(*type) == "ref/prompt") {
+    const rapidjson::Value* pname = FindMember(*ref, "name");
+    const CatalogPrompt* prompt = pname && pname->IsString() ? catalog->FindPrompt(StringOf(*pname)) : nullptr;
+    if (!prompt) return ErrorReply(rc.id_json, rpc::kInvalidParams, "completion/complete: unknown prompt");
+    bool known = false;
+    for (const PromptArgDef& a : prompt->def->arguments) known = known || a.name == name;
+    if (!known)
+      return ErrorReply(rc.id_json, rpc::kInvalidParams,
+                        "completion/complete: prompt '" + prompt->exposed_name + "' has no argument '" + name + "'");
+    plugin = prompt->plugin.get();
+    fn = prompt->def->complete;
+    user_data = prompt->def->user_data;
+  } else if (StringOf(*type) == "ref/resource") {
+    const rapidjson::Value* uri = FindMember(*ref, "uri");
+    const CatalogTemplate* tmpl = uri && uri->IsString() ? catalog->FindTemplate(StringOf(*uri)) : nullptr;
+    if (!tmpl) return ErrorReply(rc.id_json, rpc::kInvalidParams, "completion/complete: unknown resource template");
+    if (!tmpl->def->parsed.HasVariable(name))
+      return ErrorReply(rc.id_json, rpc::kInvalidParams,
+                        "completion/complete: template '" + tmpl->def->uri_template + "' has no variable '" + name + "'");
+    plugin = tmpl->plugin.get();
+    fn = tmpl->def->complete;
+    user_data = tmpl->def->user_data;
+  } else {
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "completion/complete: ref.type must be ref/prompt or ref/resource");
+  }
+
+  auto answer = [&s, rc](const ResultBuilder* rb) {
+    Reply reply(rc);
+    JsonWriter& w = reply.w();
+    w.Key("completion");
+    w.StartObject();
+    w.Key("values");
+    w.StartArray();
+    if (rb && rb->item_count()) WriteRaw(w, rb->items_json(), rapidjson::kStringType);
+    w.EndArray();
+    if (rb && rb->completion_total() >= 0) {
+      w.Key("total");
+      w.Int64(rb->completion_total());
+    }
+    w.Key("hasMore");
+    w.Bool(rb && rb->completion_has_more());
+    w.EndObject();
+    return reply.Finish(s.identity);
+  };
+  if (!fn) return answer(nullptr);  // nothing to suggest
+
+  const rapidjson::Value* context = FindMember(p, "context");
+  const rapidjson::Value* ctx_args = context ? FindMember(*context, "arguments") : nullptr;
+  std::string context_json = ctx_args && ctx_args->IsObject() ? ToJson(*ctx_args) : "{}";
+  std::string value(StringOf(*arg_value));
+  return RunOnPool(s, rc, MakeCall(rc, *plugin),
+                   [rc, catalog, plugin, fn, user_data, name, value, context_json, answer](CallContext& call) {
+                     ResultBuilder rb(HandlerKind::kCompletion, {}, kMaxResultBytes);
+                     HandlerOutcome o = Guarded(*plugin, nullptr, [&] {
+                       return fn(user_data, call.table(), name.c_str(), {value.data(), value.size()},
+                                 {context_json.data(), context_json.size()}, rb.table());
+                     });
+                     if (o.threw || o.status != MCPP_OK)
+                       return ErrorReply(rc.id_json, rpc::kInternalError, FailureText(o, call, "completion"));
+                     if (!rb.misbehaviour().empty())
+                       return ErrorReply(rc.id_json, rpc::kInternalError,
+                                         "Internal error: completion returned an invalid result (" + rb.misbehaviour() + ")");
+                     return answer(&rb);
                    });
 }
 

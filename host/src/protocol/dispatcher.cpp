@@ -22,7 +22,7 @@ const std::unordered_map<std::string_view, Method>& ModernMethods() {
       {"tools/call", CallTool},             {"resources/list", ListResources},
       {"resources/templates/list", ListResourceTemplates},
       {"resources/read", ReadResource},     {"prompts/list", ListPrompts},
-      {"prompts/get", GetPrompt},
+      {"prompts/get", GetPrompt},           {"completion/complete", Complete},
   };
   return m;
 }
@@ -33,7 +33,7 @@ const std::unordered_map<std::string_view, Method>& LegacyMethods() {
       {"tools/list", ListTools},            {"tools/call", CallTool},
       {"resources/list", ListResources},    {"resources/templates/list", ListResourceTemplates},
       {"resources/read", ReadResource},     {"prompts/list", ListPrompts},
-      {"prompts/get", GetPrompt},
+      {"prompts/get", GetPrompt},           {"completion/complete", Complete},
   };
   return m;
 }

@@ -14,6 +14,9 @@ void WriteServerCapabilities(JsonWriter& w, bool with_logging) {
     w.StartObject();
     w.EndObject();
   }
+  w.Key("completions");
+  w.StartObject();
+  w.EndObject();
   w.Key("tools");
   w.StartObject();
   w.Key("listChanged");

@@ -37,6 +37,8 @@ MethodResult CallTool(ServerState& s, RequestContext& rc, const Params& p);
 MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p);
 MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p);
 
+MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p);  // completion/complete
+
 // The server capabilities object both eras advertise.
 void WriteServerCapabilities(JsonWriter& w, bool with_logging);
 

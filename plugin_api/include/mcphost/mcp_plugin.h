@@ -211,7 +211,8 @@ typedef struct mcpp_call {
  *    prompt handlers    set_role then content blocks (each block becomes one
  *                       message with the current role), set_description
  *    resource readers   add_text_contents, add_blob_contents
- *    all three          set_meta_json, require_input, set_request_state */
+ *    completers         add_completion, set_completion_info
+ *    all but completers set_meta_json, require_input, set_request_state */
 typedef struct mcpp_result {
   uint32_t struct_size;
   void* result_data; /* host-private */
@@ -267,6 +268,12 @@ typedef struct mcpp_result {
   /** Opaque state handed back on the repeated call (integrity-protected by
    *  the host, not secret from the client: do not put secrets in it). */
   int32_t(MCPP_CALL* set_request_state)(const struct mcpp_result* r, mcpp_str state);
+
+  /** Completion only: one suggested value (the host sends at most 100). */
+  int32_t(MCPP_CALL* add_completion)(const struct mcpp_result* r, mcpp_str value);
+  /** Completion only: how many values exist in all (-1 unknown) and whether
+   *  there are more than were added. */
+  int32_t(MCPP_CALL* set_completion_info)(const struct mcpp_result* r, int64_t total, uint8_t has_more);
 } mcpp_result;
 
 /* ---- Handlers ----------------------------------------------------------- */
@@ -293,6 +300,15 @@ typedef int32_t(MCPP_CALL* mcpp_prompt_fn)(void* user_data, const mcpp_call* cal
 typedef int32_t(MCPP_CALL* mcpp_resource_fn)(void* user_data, const mcpp_call* call,
                                              const char* uri, mcpp_str variables_json,
                                              const mcpp_result* result);
+
+/** [worker] completion/complete for one argument of a prompt or one variable
+ *  of a resource template. argument_name is the argument or variable, value
+ *  what the user typed so far, context_json an object of the other arguments
+ *  already chosen ({"data_id":"sales"}; "{}" when none). Add suggestions with
+ *  result->add_completion, best first. */
+typedef int32_t(MCPP_CALL* mcpp_complete_fn)(void* user_data, const mcpp_call* call,
+                                             const char* argument_name, mcpp_str value,
+                                             mcpp_str context_json, const mcpp_result* result);
 
 /* ---- Capability descriptors (plugin -> host, copied by the host) -------- */
 
@@ -348,6 +364,7 @@ typedef struct mcpp_resource_template_desc {
   const char* meta_json;
   mcpp_resource_fn read;
   void* user_data;
+  mcpp_complete_fn complete; /* optional: completes the template's variables */
 } mcpp_resource_template_desc;
 
 /** A prompt. name and get are [required]. arguments_json is a JSON array of
@@ -362,6 +379,7 @@ typedef struct mcpp_prompt_desc {
   const char* meta_json;
   mcpp_prompt_fn get;
   void* user_data;
+  mcpp_complete_fn complete; /* optional: completes the prompt's arguments */
 } mcpp_prompt_desc;
 
 /** Where register_capabilities() declares what the instance offers. Owned by

@@ -351,6 +351,17 @@ class Result {
     require(MCPP_HPP_HAS_SLOT(r_, mcpp_result, set_request_state), "set_request_state");
     ok(r_->set_request_state(r_, str(state)), "set_request_state");
   }
+  /** Completers only: one suggestion, best first. */
+  void add_completion(std::string_view value) const {
+    require(MCPP_HPP_HAS_SLOT(r_, mcpp_result, add_completion), "add_completion");
+    ok(r_->add_completion(r_, str(value)), "add_completion");
+  }
+  /** Completers only: the number of matches in all (-1 unknown), and whether
+   *  more exist than were added. */
+  void set_completion_info(int64_t total, bool has_more) const {
+    require(MCPP_HPP_HAS_SLOT(r_, mcpp_result, set_completion_info), "set_completion_info");
+    ok(r_->set_completion_info(r_, total, has_more ? 1 : 0), "set_completion_info");
+  }
 
  private:
   static mcpp_bytes bytes(const void* data, size_t size) noexcept {
@@ -378,6 +389,10 @@ using ToolFn = std::function<int32_t(Call&, std::string_view arguments_json, Res
 using PromptFn = std::function<int32_t(Call&, std::string_view arguments_json, Result&)>;
 using ResourceFn =
     std::function<int32_t(Call&, std::string_view uri, std::string_view variables_json, Result&)>;
+/** A completer: (call, argument name, value typed so far, other arguments as
+ *  a JSON object, result) -> suggestions through result.add_completion(). */
+using CompleteFn = std::function<int32_t(Call&, std::string_view argument, std::string_view value,
+                                         std::string_view context_json, Result&)>;
 
 namespace detail {
 
@@ -463,8 +478,9 @@ struct ToolHandler final : HandlerBase {
   }
 };
 struct PromptHandler final : HandlerBase {
-  explicit PromptHandler(PromptFn f) : fn(std::move(f)) {}
+  explicit PromptHandler(PromptFn f, CompleteFn c = {}) : fn(std::move(f)), completer(std::move(c)) {}
   PromptFn fn;
+  CompleteFn completer;
   static int32_t MCPP_CALL get(void* user_data, const mcpp_call* call, mcpp_str args,
                                const mcpp_result* result) noexcept {
     return guarded(call, [&] {
@@ -474,9 +490,23 @@ struct PromptHandler final : HandlerBase {
     });
   }
 };
+/* Completion trampoline: the completer lives in the prompt or resource
+ * handler object whose address is the descriptor's user_data. */
+template <class H>
+int32_t MCPP_CALL complete(void* user_data, const mcpp_call* call, const char* argument, mcpp_str value,
+                           mcpp_str context, const mcpp_result* result) noexcept {
+  return guarded(call, [&] {
+    Call c(call);
+    Result r(result);
+    std::string_view ctx = view(context);
+    return static_cast<const H*>(user_data)->completer(c, view(argument), view(value),
+                                                        ctx.empty() ? std::string_view("{}") : ctx, r);
+  });
+}
 struct ResourceHandler final : HandlerBase {
-  explicit ResourceHandler(ResourceFn f) : fn(std::move(f)) {}
+  explicit ResourceHandler(ResourceFn f, CompleteFn c = {}) : fn(std::move(f)), completer(std::move(c)) {}
   ResourceFn fn;
+  CompleteFn completer;
   static int32_t MCPP_CALL read(void* user_data, const mcpp_call* call, const char* uri,
                                 mcpp_str variables, const mcpp_result* result) noexcept {
     return guarded(call, [&] {
@@ -630,11 +660,19 @@ class Registrar {
 
   template <class F>
   int32_t add_resource_template(const ResourceTemplateSpec& spec, F&& reader) {
+    return add_resource_template(spec, std::forward<F>(reader), CompleteFn());
+  }
+  /** With a completer for the template's variables: a callable taking
+   *  (Call&, argument, value, context_json, Result&) that adds suggestions. */
+  template <class F, class C>
+  int32_t add_resource_template(const ResourceTemplateSpec& spec, F&& reader, C&& completer) {
     if (!MCPP_HPP_HAS_SLOT(reg_, mcpp_registrar, add_resource_template))
       return MCPP_ERR_UNSUPPORTED;
+    CompleteFn c = completer_of(std::forward<C>(completer));
+    const bool has_completer = static_cast<bool>(c);
     auto* h = store_.keep(std::make_unique<detail::ResourceHandler>(
-        detail::adapt<Call&, std::string_view, std::string_view, Result&>(
-            std::forward<F>(reader))));
+        detail::adapt<Call&, std::string_view, std::string_view, Result&>(std::forward<F>(reader)),
+        std::move(c)));
     mcpp_resource_template_desc d{};
     d.struct_size = static_cast<uint32_t>(sizeof d);
     d.uri_template = spec.uri_template;
@@ -647,14 +685,22 @@ class Registrar {
     d.meta_json = spec.meta_json;
     d.read = &detail::ResourceHandler::read;
     d.user_data = h;
+    if (has_completer) d.complete = &detail::complete<detail::ResourceHandler>;
     return settle(reg_->add_resource_template(reg_, &d));
   }
 
   template <class F>
   int32_t add_prompt(const PromptSpec& spec, F&& handler) {
+    return add_prompt(spec, std::forward<F>(handler), CompleteFn());
+  }
+  /** With a completer for the prompt's arguments (see add_resource_template). */
+  template <class F, class C>
+  int32_t add_prompt(const PromptSpec& spec, F&& handler, C&& completer) {
     if (!MCPP_HPP_HAS_SLOT(reg_, mcpp_registrar, add_prompt)) return MCPP_ERR_UNSUPPORTED;
+    CompleteFn c = completer_of(std::forward<C>(completer));
+    const bool has_completer = static_cast<bool>(c);
     auto* h = store_.keep(std::make_unique<detail::PromptHandler>(
-        detail::adapt<Call&, std::string_view, Result&>(std::forward<F>(handler))));
+        detail::adapt<Call&, std::string_view, Result&>(std::forward<F>(handler)), std::move(c)));
     mcpp_prompt_desc d{};
     d.struct_size = static_cast<uint32_t>(sizeof d);
     d.name = spec.name;
@@ -665,6 +711,7 @@ class Registrar {
     d.meta_json = spec.meta_json;
     d.get = &detail::PromptHandler::get;
     d.user_data = h;
+    if (has_completer) d.complete = &detail::complete<detail::PromptHandler>;
     return settle(reg_->add_prompt(reg_, &d));
   }
 
@@ -679,6 +726,12 @@ class Registrar {
   }
 
  private:
+  static CompleteFn completer_of(CompleteFn c) { return c; }
+  template <class C, std::enable_if_t<!std::is_same_v<std::decay_t<C>, CompleteFn>, int> = 0>
+  static CompleteFn completer_of(C&& c) {
+    return detail::adapt<Call&, std::string_view, std::string_view, std::string_view, Result&>(std::forward<C>(c));
+  }
+
   /* A refused descriptor is never referenced by the host: free its handler. */
   int32_t settle(int32_t status) noexcept {
     if (status != MCPP_OK) store_.drop_last();
