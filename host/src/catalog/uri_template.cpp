@@ -5,6 +5,8 @@
 
 #include <cctype>
 
+#include "util/utf8.h"
+
 namespace mcph {
 
 const std::string UriTemplate::kEmpty;
@@ -69,6 +71,14 @@ Result<UriTemplate> UriTemplate::Parse(std::string_view text) {
     }
     if (expr.empty())
       return Status::Error("uri template '" + t.text_ + "': empty expression");
+    // A leading '.' is RFC 6570's label operator; '%' must start a pct-encoding.
+    if (expr[0] == '.')
+      return Status::Error("uri template '" + t.text_ + "': expression {" + std::string(expr) +
+                           "} is not supported (only {var} and {+var})");
+    for (size_t k = 0; k < expr.size(); ++k) {
+      if (expr[k] == '%' && (k + 2 >= expr.size() || HexValue(expr[k + 1]) < 0 || HexValue(expr[k + 2]) < 0))
+        return Status::Error("uri template '" + t.text_ + "': bad percent-encoding in {" + std::string(expr) + "}");
+    }
     for (char c : expr) {
       if (!IsVarChar(c))
         return Status::Error("uri template '" + t.text_ + "': expression {" + std::string(expr) +
@@ -110,7 +120,9 @@ bool UriTemplate::Match(std::string_view uri,
       for (char c : value)
         if (!SimpleValueChar(c)) return false;
     }
-    vars.emplace_back(p.text, p.reserved ? std::string(value) : PercentDecode(value));
+    std::string decoded = p.reserved ? std::string(value) : PercentDecode(value);
+    if (!IsValidUtf8(decoded)) return false;  // plugins only ever see UTF-8
+    vars.emplace_back(p.text, std::move(decoded));
     pos = end;
   }
   return pos == uri.size();

@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+
 #include "util/json.h"
 #include "util/utf8.h"
 
@@ -73,7 +75,8 @@ void CallContext::SetErrorMessage(std::string_view message) {
 }
 
 void CallContext::Progress(double progress, double total, const char* message) {
-  if (info_.progress_token_json.empty() || IsCancelled()) return;
+  // JSON has no infinities or NaN: such a report cannot be sent.
+  if (info_.progress_token_json.empty() || IsCancelled() || !std::isfinite(progress)) return;
   {
     // The spec requires progress to increase; drop a report that does not.
     std::lock_guard lock(mu_);
@@ -93,7 +96,7 @@ void CallContext::Progress(double progress, double total, const char* message) {
   WriteRaw(w, info_.progress_token_json, rapidjson::kStringType);
   w.Key("progress");
   w.Double(progress);
-  if (total >= 0) {
+  if (total >= 0 && std::isfinite(total)) {
     w.Key("total");
     w.Double(total);
   }

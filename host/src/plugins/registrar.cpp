@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "util/json.h"
+#include "util/utf8.h"
 
 namespace mcph {
 namespace {
@@ -30,19 +31,41 @@ bool CopyDesc(const T* in, size_t min_size, T& out) {
 std::string Str(const char* p) { return p ? std::string(p) : std::string(); }
 
 // Checks an optional JSON field: empty is fine; otherwise it must parse and
-// have the expected type. Returns "" or a reason.
-std::string CheckJson(const std::string& text, const char* field, rapidjson::Type want) {
+// have the expected type, and is kept compact (it is sent verbatim inside
+// one-line messages). Returns "" or a reason.
+std::string CheckJson(std::string& text, const char* field, rapidjson::Type want) {
   if (text.empty()) return {};
   rapidjson::Document d;
   if (Status s = ParseJson(text, d); !s.ok()) return std::string(field) + " is not valid JSON: " + s.message();
-  if (d.GetType() != want && !(want == rapidjson::kTrueType && d.IsBool()))
+  if (d.GetType() != want)
     return std::string(field) + (want == rapidjson::kObjectType ? " must be a JSON object" : " must be a JSON array");
+  text = CompactJson(text, d);
   return {};
+}
+
+// The first text field that is not valid UTF-8 (it would reach clients), or "".
+std::string BadText(std::initializer_list<std::pair<const char*, const std::string*>> fields) {
+  for (const auto& [name, text] : fields)
+    if (!IsValidUtf8(*text)) return std::string(name) + " is not valid UTF-8";
+  return {};
+}
+
+// RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':'.
+bool HasScheme(std::string_view uri) {
+  size_t colon = uri.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!alpha(uri[0])) return false;
+  for (size_t i = 1; i < colon; ++i) {
+    char c = uri[i];
+    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') return false;
+  }
+  return true;
 }
 
 // Parses and compiles a schema that must be an object schema (root object,
 // and `type` absent or "object"); on failure returns null and sets `why`.
-std::shared_ptr<const rapidjson::SchemaDocument> CompileSchema(const std::string& text,
+std::shared_ptr<const rapidjson::SchemaDocument> CompileSchema(std::string& text,
                                                                const char* field, bool need_object_type,
                                                                std::string& why) {
   rapidjson::Document d;
@@ -61,6 +84,7 @@ std::shared_ptr<const rapidjson::SchemaDocument> CompileSchema(const std::string
       return nullptr;
     }
   }
+  text = CompactJson(text, d);
   return std::make_shared<const rapidjson::SchemaDocument>(d);
 }
 
@@ -129,6 +153,8 @@ int32_t Registrar::AddTool(const mcpp_tool_desc* in) {
   t.icons_json = Str(d.icons_json);
   t.meta_json = Str(d.meta_json);
   t.execution_json = Str(d.execution_json);
+  if (std::string e = BadText({{"title", &t.title}, {"description", &t.description}}); !e.empty())
+    return Reject(MCPP_ERR_INVALID_ARGUMENT, what + e);
   t.flags = d.flags;
   t.call = d.call;
   t.user_data = d.user_data;
@@ -157,7 +183,7 @@ int32_t Registrar::AddResource(const mcpp_resource_desc* in) {
   ResourceDef r;
   r.uri = Str(d.uri);
   const std::string what = "resource '" + r.uri + "': ";
-  if (r.uri.empty() || r.uri.find(':') == std::string::npos)
+  if (!HasScheme(r.uri) || !IsValidUtf8(r.uri))
     return Reject(MCPP_ERR_INVALID_ARGUMENT, what + "uri must be an absolute URI (scheme:...)");
   r.name = Str(d.name);
   if (r.name.empty()) return Reject(MCPP_ERR_INVALID_ARGUMENT, what + "name is required");
@@ -167,6 +193,10 @@ int32_t Registrar::AddResource(const mcpp_resource_desc* in) {
   r.title = Str(d.title);
   r.description = Str(d.description);
   r.mime_type = Str(d.mime_type);
+  if (std::string e = BadText({{"name", &r.name}, {"title", &r.title}, {"description", &r.description},
+                               {"mime_type", &r.mime_type}});
+      !e.empty())
+    return Reject(MCPP_ERR_INVALID_ARGUMENT, what + e);
   r.size = d.size;
   r.annotations_json = Str(d.annotations_json);
   r.icons_json = Str(d.icons_json);
@@ -191,7 +221,7 @@ int32_t Registrar::AddResourceTemplate(const mcpp_resource_template_desc* in) {
   const std::string what = "resource template '" + t.uri_template + "': ";
   auto parsed = UriTemplate::Parse(t.uri_template);
   if (!parsed.ok()) return Reject(MCPP_ERR_INVALID_ARGUMENT, parsed.error());
-  if (t.uri_template.find(':') == std::string::npos)
+  if (!HasScheme(t.uri_template) || !IsValidUtf8(t.uri_template))
     return Reject(MCPP_ERR_INVALID_ARGUMENT, what + "must be an absolute URI template (scheme:...)");
   t.parsed = std::move(parsed.value());
   t.name = Str(d.name);
@@ -205,6 +235,10 @@ int32_t Registrar::AddResourceTemplate(const mcpp_resource_template_desc* in) {
   t.annotations_json = Str(d.annotations_json);
   t.icons_json = Str(d.icons_json);
   t.meta_json = Str(d.meta_json);
+  if (std::string e = BadText({{"name", &t.name}, {"title", &t.title}, {"description", &t.description},
+                               {"mime_type", &t.mime_type}});
+      !e.empty())
+    return Reject(MCPP_ERR_INVALID_ARGUMENT, what + e);
   t.read = d.read;
   t.user_data = d.user_data;
   t.complete = d.complete;
@@ -233,6 +267,8 @@ int32_t Registrar::AddPrompt(const mcpp_prompt_desc* in) {
   p.description = Str(d.description);
   p.icons_json = Str(d.icons_json);
   p.meta_json = Str(d.meta_json);
+  if (std::string e = BadText({{"title", &p.title}, {"description", &p.description}}); !e.empty())
+    return Reject(MCPP_ERR_INVALID_ARGUMENT, what + e);
   p.get = d.get;
   p.user_data = d.user_data;
   p.complete = d.complete;
@@ -259,14 +295,16 @@ int32_t Registrar::AddPrompt(const mcpp_prompt_desc* in) {
       arg.required = req && req->IsBool() && req->GetBool();
       p.arguments.push_back(std::move(arg));
     }
-    p.arguments_json = ToJson(args);
+    p.arguments_json = ToJson(args);  // compact, as every JSON field
   }
   caps_.prompts.push_back(std::move(p));
   return MCPP_OK;
 }
 
 int32_t Registrar::SetInstructions(const char* text) {
-  caps_.instructions = Str(text);
+  std::string t = Str(text);
+  if (!IsValidUtf8(t)) return Reject(MCPP_ERR_INVALID_ARGUMENT, "instructions are not valid UTF-8");
+  caps_.instructions = std::move(t);
   return MCPP_OK;
 }
 

@@ -55,6 +55,9 @@ const mcpp_result kTableTemplate = [] {
 }();
 
 bool IsUtf8(std::string_view s) { return IsValidUtf8(s); }
+// Optional C strings from the plugin: NULL is fine, text must be UTF-8.
+bool Utf8(const char* p) { return p == nullptr || IsValidUtf8(p); }
+size_t Base64Size(size_t n) { return (n + 2) / 3 * 4; }
 
 }  // namespace
 
@@ -68,8 +71,8 @@ int32_t ResultBuilder::Refuse(int32_t code, std::string why) {
   return code;
 }
 
-bool ResultBuilder::BeginItem() {
-  if (items_.GetSize() > max_bytes_) return false;
+bool ResultBuilder::BeginItem(size_t payload_bytes) {
+  if (items_.GetSize() + payload_bytes > max_bytes_) return false;
   if (item_count_++ > 0) items_.Put(',');
   w_.Reset(items_);
   if (kind_ == HandlerKind::kPrompt) {
@@ -94,7 +97,7 @@ int32_t ResultBuilder::AddText(mcpp_str text) {
   if (!IsContentKind()) return Refuse(MCPP_ERR_UNSUPPORTED, "add_text called from a resource reader");
   std::string_view t = SV(text);
   if (!IsUtf8(t)) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "add_text was given invalid UTF-8");
-  if (!BeginItem()) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
+  if (!BeginItem(t.size())) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
   w_.StartObject();
   w_.Key("type");
   w_.String("text");
@@ -109,7 +112,8 @@ int32_t ResultBuilder::AddBinary(const char* type, const char* mime, mcpp_bytes 
   if (!IsContentKind()) return Refuse(MCPP_ERR_UNSUPPORTED, std::string("add_") + type + " called from a resource reader");
   if (Empty(mime)) return Refuse(MCPP_ERR_INVALID_ARGUMENT, std::string("add_") + type + " needs a mime type");
   if (data.size > 0 && data.data == nullptr) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "bytes pointer is NULL");
-  if (!BeginItem()) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
+  if (!Utf8(mime)) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "mime type is not valid UTF-8");
+  if (!BeginItem(Base64Size(data.size))) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
   w_.StartObject();
   w_.Key("type");
   w_.String(type);
@@ -127,7 +131,10 @@ int32_t ResultBuilder::AddBinary(const char* type, const char* mime, mcpp_bytes 
 int32_t ResultBuilder::AddResourceLink(const char* uri, const char* name, const char* mime, const char* desc) {
   if (!IsContentKind()) return Refuse(MCPP_ERR_UNSUPPORTED, "add_resource_link called from a resource reader");
   if (Empty(uri) || Empty(name)) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "add_resource_link needs uri and name");
-  if (!BeginItem()) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
+  if (!Utf8(uri) || !Utf8(name) || !Utf8(mime) || !Utf8(desc))
+    return Refuse(MCPP_ERR_INVALID_ARGUMENT, "add_resource_link was given invalid UTF-8");
+  if (!BeginItem(std::strlen(uri) + std::strlen(name) + (desc ? std::strlen(desc) : 0)))
+    return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
   w_.StartObject();
   w_.Key("type");
   w_.String("resource_link");
@@ -153,7 +160,9 @@ int32_t ResultBuilder::AddEmbedded(const char* uri, const char* mime, const mcpp
   if (Empty(uri)) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "an embedded resource needs a uri");
   if (text && !IsUtf8(SV(*text))) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "add_embedded_text was given invalid UTF-8");
   if (blob && blob->size > 0 && !blob->data) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "bytes pointer is NULL");
-  if (!BeginItem()) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
+  if (!Utf8(uri) || !Utf8(mime)) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "uri or mime type is not valid UTF-8");
+  if (!BeginItem(text ? text->size : Base64Size(blob->size)))
+    return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
   w_.StartObject();
   w_.Key("type");
   w_.String("resource");
@@ -188,7 +197,7 @@ int32_t ResultBuilder::AddContentJson(mcpp_str json) {
   const rapidjson::Value* type = FindMember(d, "type");
   if (!type || !type->IsString())
     return Refuse(MCPP_ERR_INVALID_JSON, "add_content_json: a content block is an object with a string \"type\"");
-  if (!BeginItem()) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
+  if (!BeginItem(json.size)) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
   d.Accept(w_);
   EndItem();
   return MCPP_OK;
@@ -197,9 +206,10 @@ int32_t ResultBuilder::AddContentJson(mcpp_str json) {
 int32_t ResultBuilder::SetStructured(mcpp_str json) {
   if (kind_ != HandlerKind::kTool) return Refuse(MCPP_ERR_UNSUPPORTED, "set_structured_json outside a tool");
   std::string_view j = SV(json);
-  if (!IsValidJson(j)) return Refuse(MCPP_ERR_INVALID_JSON, "set_structured_json was given invalid JSON");
-  if (j.size() > max_bytes_) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
-  structured_.assign(j);
+  if (j.size() + items_.GetSize() > max_bytes_) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
+  rapidjson::Document d;
+  if (!ParseJson(j, d).ok()) return Refuse(MCPP_ERR_INVALID_JSON, "set_structured_json was given invalid JSON");
+  structured_ = CompactJson(j, d);
   has_structured_ = true;
   return MCPP_OK;
 }
@@ -229,7 +239,9 @@ int32_t ResultBuilder::AddContents(const char* uri, const char* mime, const mcpp
   if (!IsResourceKind()) return Refuse(MCPP_ERR_UNSUPPORTED, "add_*_contents outside a resource reader");
   if (text && !IsUtf8(SV(*text))) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "add_text_contents was given invalid UTF-8");
   if (blob && blob->size > 0 && !blob->data) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "bytes pointer is NULL");
-  if (!BeginItem()) return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
+  if (!Utf8(uri) || !Utf8(mime)) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "uri or mime type is not valid UTF-8");
+  if (!BeginItem(text ? text->size : Base64Size(blob->size)))
+    return Refuse(MCPP_ERR_TOO_LARGE, "result exceeds the host's size limit");
   w_.StartObject();
   w_.Key("uri");
   w_.String(Empty(uri) ? uri_.c_str() : uri);
@@ -255,7 +267,7 @@ int32_t ResultBuilder::SetMeta(mcpp_str json) {
   rapidjson::Document d;
   if (Status s = ParseJson(SV(json), d); !s.ok() || !d.IsObject())
     return Refuse(MCPP_ERR_INVALID_JSON, "set_meta_json needs a JSON object");
-  meta_.assign(SV(json));
+  meta_ = CompactJson(SV(json), d);
   return MCPP_OK;
 }
 
@@ -268,6 +280,8 @@ int32_t ResultBuilder::RequireInput(const char* key, const char* method, mcpp_st
   rapidjson::Document d;
   if (Status s = ParseJson(p, d); !s.ok() || !d.IsObject())
     return Refuse(MCPP_ERR_INVALID_JSON, "require_input: params must be a JSON object");
+  if (!Utf8(key)) return Refuse(MCPP_ERR_INVALID_ARGUMENT, "require_input: key is not valid UTF-8");
+  p = CompactJson(p, d);
   for (const InputRequest& r : input_requests_)
     if (r.key == key) return Refuse(MCPP_ERR_ALREADY_EXISTS, std::string("require_input: key '") + key + "' used twice");
   input_requests_.push_back({key, std::move(m), std::move(p)});

@@ -71,7 +71,7 @@ class ResultBuilder {
 
  private:
   int32_t Refuse(int32_t code, std::string why);
-  bool BeginItem();   // comma, size check, message wrapper for prompts
+  bool BeginItem(size_t payload_bytes);  // size check, comma, wrapper for prompts
   void EndItem();     // closes the prompt message wrapper
   bool IsContentKind() const { return kind_ == HandlerKind::kTool || kind_ == HandlerKind::kPrompt; }
   bool IsResourceKind() const { return kind_ == HandlerKind::kResource || kind_ == HandlerKind::kResourceAsTool; }

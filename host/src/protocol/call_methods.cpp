@@ -85,7 +85,10 @@ MethodResult RunOnPool(ServerState& s, const RequestContext& rc, std::shared_ptr
   boost::asio::post(s.pool, [&s, rc, call = std::move(call), work = std::move(work)]() mutable {
     std::string reply = work(*call);
     rc.connection->RemoveInFlight(rc.id_json);
-    if (call->CancelledByClient()) return;  // the spec: no response to a cancelled request
+    if (call->CancelledByClient()) {  // the spec: no response to a cancelled request
+      rc.reply_to->Drop();
+      return;
+    }
     if (reply.empty()) return;
     rc.reply_to->Send(std::move(reply));
     (void)s;

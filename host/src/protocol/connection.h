@@ -22,6 +22,8 @@ class Outbound {
  public:
   virtual ~Outbound() = default;
   virtual void Send(std::string&& message) = 0;
+  // A response that will never be sent (the client cancelled the request).
+  virtual void Drop() {}
 };
 
 // State of a legacy (initialize-based) client. Written by initialize and

@@ -70,22 +70,33 @@ class BatchCollector : public Outbound {
       std::lock_guard lock(mu_);
       parts_.push_back(std::move(message));
       if (parts_.size() < expected_) return;
-      out = "[";
-      for (size_t i = 0; i < parts_.size(); ++i) {
-        if (i) out += ',';
-        out += parts_[i];
-      }
-      out += ']';
+      out = Join();
     }
     conn_->out().Send(std::move(out));
   }
-  // A request that will never be answered (cancelled): expect one fewer.
-  void Forget() {
-    std::lock_guard lock(mu_);
-    --expected_;
+  // A request that will never be answered (cancelled): expect one fewer,
+  // and send what the others answered if they are all in.
+  void Drop() override {
+    std::string out;
+    {
+      std::lock_guard lock(mu_);
+      --expected_;
+      if (parts_.size() < expected_ || parts_.empty()) return;
+      out = Join();
+    }
+    conn_->out().Send(std::move(out));
   }
 
  private:
+  std::string Join() const {
+    std::string out = "[";
+    for (size_t i = 0; i < parts_.size(); ++i) {
+      if (i) out += ',';
+      out += parts_[i];
+    }
+    return out + ']';
+  }
+
   std::shared_ptr<Connection> conn_;
   std::mutex mu_;
   size_t expected_;
@@ -137,8 +148,13 @@ void Dispatcher::HandleBatch(const rapidjson::Value& batch, const std::shared_pt
     return;
   }
   size_t requests = 0;
-  for (const auto& m : batch.GetArray())
-    if (!m.IsObject() || m.HasMember("id") || !m.HasMember("method")) ++requests;
+  // Answered: requests (method and id) and invalid elements; not answered:
+  // notifications and the client's own responses (result or error, no method).
+  for (const auto& m : batch.GetArray()) {
+    bool notification = m.IsObject() && m.HasMember("method") && !m.HasMember("id");
+    bool response = m.IsObject() && !m.HasMember("method") && (m.HasMember("result") || m.HasMember("error"));
+    if (!notification && !response) ++requests;
+  }
   auto collector = std::make_shared<BatchCollector>(conn, requests);
   for (const auto& m : batch.GetArray()) HandleOne(m, conn, collector, true);
 }

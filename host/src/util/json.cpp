@@ -32,6 +32,9 @@ constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag |
 }  // namespace
 
 Status ParseJson(std::string_view text, rapidjson::Document& doc) {
+  // A raw NUL is never valid JSON, and RapidJSON would take it for the end
+  // of the text (so "{}\0junk" would pass).
+  if (text.find('\0') != std::string_view::npos) return Status::Error("invalid JSON: it contains a NUL byte");
   if (!DepthWithin(text, kMaxJsonDepth))
     return Status::Error("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   doc.Parse<kParseFlags>(text.data(), text.size());
@@ -44,9 +47,15 @@ Status ParseJson(std::string_view text, rapidjson::Document& doc) {
 
 bool IsValidJson(std::string_view text) {
   rapidjson::Document doc;
-  if (!DepthWithin(text, kMaxJsonDepth)) return false;
-  doc.Parse<kParseFlags>(text.data(), text.size());
-  return !doc.HasParseError();
+  return ParseJson(text, doc).ok();
+}
+
+std::string CompactJson(std::string_view text, const rapidjson::Value& parsed) {
+  // Pretty-printed JSON would break stdio's one-message-per-line framing; a
+  // newline outside a string is the only way one gets in (inside strings
+  // they are escaped), so text without one is kept as it is.
+  if (text.find_first_of("\n\r") == std::string_view::npos) return std::string(text);
+  return ToJson(parsed);
 }
 
 std::string ToJson(const rapidjson::Value& v) {

@@ -29,6 +29,10 @@ Status ParseJson(std::string_view text, rapidjson::Document& doc);
 // True when `text` is one complete JSON value (and valid UTF-8).
 bool IsValidJson(std::string_view text);
 
+// `text` (which parsed to `parsed`) without line breaks: itself when it has
+// none, else re-serialised.
+std::string CompactJson(std::string_view text, const rapidjson::Value& parsed);
+
 // Serialises a value to compact JSON.
 std::string ToJson(const rapidjson::Value& v);
 

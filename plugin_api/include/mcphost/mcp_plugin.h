@@ -315,8 +315,9 @@ typedef int32_t(MCPP_CALL* mcpp_complete_fn)(void* user_data, const mcpp_call* c
 /* mcpp_tool_desc.flags */
 #define MCPP_TOOL_SERIAL 1u /* never run two calls of this tool at once */
 
-/** A tool. name, description, input_schema_json and call are [required]; the
- *  *_json fields are JSON texts or NULL. */
+/** A tool. name and call are [required]; description is strongly advised
+ *  (models choose tools by it); input_schema_json NULL means
+ *  {"type":"object"}. The other *_json fields are JSON texts or NULL. */
 typedef struct mcpp_tool_desc {
   uint32_t struct_size;
   const char* name;              /* [A-Za-z0-9_.-]{1,128} (MCP 2025-11-25) */

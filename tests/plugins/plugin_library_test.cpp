@@ -1,0 +1,139 @@
+// plugin_library_test.cpp - PluginLibrary::Open: the ABI checks made before
+// any plugin code beyond mcpp_plugin_negotiate() runs.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "plugins/plugin_library.h"
+
+namespace fs = std::filesystem;
+using mcph::PluginLibrary;
+
+namespace {
+
+std::string Plugin(const char* file) { return std::string(MCPHOST_TEST_PLUGIN_DIR) + "/" + file; }
+std::string Fixture(const char* file) { return std::string(MCPHOST_TEST_FIXTURE_DIR) + "/" + file; }
+
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("mcphost_plugin_library_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string Write(const std::string& name, const std::string& bytes) const {
+    fs::path p = path_ / name;
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p.string();
+  }
+
+ private:
+  fs::path path_;
+};
+
+std::string ErrorOpening(const std::string& path) {
+  auto r = PluginLibrary::Open(path);
+  REQUIRE_FALSE(r.ok());
+  return r.error();
+}
+
+}  // namespace
+
+TEST_CASE("PluginLibrary::Open loads the echo plugin and negotiates ABI 1", "[plugins]") {
+  auto r = PluginLibrary::Open(Plugin("libmcphost_echo.so"));
+  REQUIRE(r.ok());
+  const PluginLibrary& lib = *r.value();
+  CHECK(lib.abi_version() == 1u);
+  CHECK(lib.path() == Plugin("libmcphost_echo.so"));
+  const mcpp_plugin& d = lib.descriptor();
+  CHECK(d.struct_size == sizeof(mcpp_plugin));
+  CHECK(std::string(d.name) == "echo");
+  CHECK(std::string(d.id) == "dev.mcphost.echo");
+  CHECK(std::string(d.version) == "1.0.0");
+  CHECK(d.create != nullptr);
+  CHECK(d.register_capabilities != nullptr);
+  CHECK(d.destroy != nullptr);
+}
+
+TEST_CASE("PluginLibrary::Open loads the C++-helper and misbehaving fixtures", "[plugins]") {
+  for (const char* f : {"libcpp_helper.so", "libmisbehaving.so"}) {
+    auto r = PluginLibrary::Open(Fixture(f));
+    INFO(f << ": " << (r.ok() ? std::string() : r.error()));
+    REQUIRE(r.ok());
+    CHECK(r.value()->abi_version() == 1u);
+  }
+}
+
+TEST_CASE("PluginLibrary::Open refuses a plugin with no common ABI version, naming both", "[plugins]") {
+  const std::string path = Fixture("libbad_abi_version.so");
+  std::string e = ErrorOpening(path);
+  CHECK_THAT(e, Catch::Contains(path));
+  CHECK_THAT(e, Catch::Contains("ABI 1"));
+  CHECK_THAT(e, Catch::Contains("99"));
+}
+
+TEST_CASE("PluginLibrary::Open refuses a descriptor whose struct_size is too small", "[plugins]") {
+  const std::string path = Fixture("libbad_struct_size.so");
+  std::string e = ErrorOpening(path);
+  CHECK_THAT(e, Catch::Contains(path));
+  CHECK_THAT(e, Catch::Contains("struct_size"));
+  CHECK_THAT(e, Catch::Contains("4"));
+}
+
+TEST_CASE("PluginLibrary::Open refuses a library without the entry symbol", "[plugins]") {
+  const std::string path = Fixture("libno_entry.so");
+  std::string e = ErrorOpening(path);
+  CHECK_THAT(e, Catch::Contains(path));
+  CHECK_THAT(e, Catch::Contains("mcpp_plugin_negotiate"));
+  CHECK_THAT(e, Catch::Contains("not an mcphost plugin"));
+}
+
+TEST_CASE("PluginLibrary::Open refuses a missing file", "[plugins]") {
+  TempDir dir;
+  const std::string path = (fs::temp_directory_path() / "mcphost_no_such_plugin_xyz.so").string();
+  std::string e = ErrorOpening(path);
+  CHECK_THAT(e, Catch::Contains(path));
+  CHECK_THAT(e, Catch::Contains("not found"));
+}
+
+TEST_CASE("PluginLibrary::Open refuses files that are not shared libraries", "[plugins]") {
+  TempDir dir;
+  SECTION("a text file") {
+    const std::string path = dir.Write("libnot_a_plugin.so", "this is just text, not an ELF file\n");
+    std::string e = ErrorOpening(path);
+    CHECK_THAT(e, Catch::Contains(path));
+    CHECK_THAT(e, Catch::Contains("not a loadable shared library"));
+  }
+  SECTION("an empty file") {
+    const std::string path = dir.Write("libempty.so", "");
+    std::string e = ErrorOpening(path);
+    CHECK_THAT(e, Catch::Contains(path));
+  }
+  SECTION("a truncated copy of a real plugin") {
+    std::ifstream in(Plugin("libmcphost_echo.so"), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(bytes.size() > 64);
+    const std::string path = dir.Write("libtruncated.so", bytes.substr(0, 64));
+    std::string e = ErrorOpening(path);
+    CHECK_THAT(e, Catch::Contains(path));
+  }
+}
+
+TEST_CASE("PluginLibrary::Open of the same file twice gives two working handles", "[plugins]") {
+  auto a = PluginLibrary::Open(Plugin("libmcphost_echo.so"));
+  auto b = PluginLibrary::Open(Plugin("libmcphost_echo.so"));
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK(a.value()->descriptor().create == b.value()->descriptor().create);
+}
