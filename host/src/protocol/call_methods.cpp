@@ -83,14 +83,14 @@ MethodResult RunOnPool(ServerState& s, const RequestContext& rc, std::shared_ptr
   if (!rc.connection->AddInFlight(rc.id_json, call))
     return ErrorReply(rc.id_json, rpc::kInvalidRequest, "a request with id " + rc.id_json + " is already in flight");
   boost::asio::post(s.pool, [&s, rc, call = std::move(call), work = std::move(work)]() mutable {
-    std::string reply = work(*call);
+    Answer reply = work(*call);
     rc.connection->RemoveInFlight(rc.id_json);
     if (call->CancelledByClient()) {  // the spec: no response to a cancelled request
       rc.reply_to->Drop();
       return;
     }
-    if (reply.empty()) return;
-    rc.reply_to->Send(std::move(reply));
+    if (reply.message.empty()) return;
+    rc.reply_to->Respond(std::move(reply));
     (void)s;
   });
   return std::nullopt;
@@ -113,7 +113,7 @@ std::string ToolErrorResult(ServerState& s, const RequestContext& rc, std::strin
   return reply.Finish(s.identity);
 }
 
-std::string ResourceNotFound(const RequestContext& rc, std::string_view uri) {
+Answer ResourceNotFound(const RequestContext& rc, std::string_view uri) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -130,7 +130,7 @@ std::string ResourceNotFound(const RequestContext& rc, std::string_view uri) {
 // capabilities it needs); a legacy one gets `legacy_error`. Relaying the
 // requests themselves comes with the MCP-surface work; until then the answer
 // says so plainly.
-std::string InputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb,
+Answer InputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb,
                           const std::string& label, bool tool) {
   rapidjson::Document caps;
   (void)ParseJson(rc.client_capabilities_json, caps);
@@ -197,7 +197,7 @@ std::string FailureText(const HandlerOutcome& o, const CallContext& call, const 
 }
 
 // The result of one tools/call, after the handler returned.
-std::string FinishToolCall(ServerState& s, const RequestContext& rc, const CatalogTool& tool,
+Answer FinishToolCall(ServerState& s, const RequestContext& rc, const CatalogTool& tool,
                            const HandlerOutcome& o, const CallContext& call, const ResultBuilder& rb) {
   const std::string label = "tool '" + tool.exposed_name + "'";
   if (o.threw || o.status != MCPP_OK) {
@@ -358,7 +358,7 @@ MethodResult ReadResourceAsTool(ServerState& s, RequestContext& rc, std::shared_
   if (!res && !tmpl) return ToolErrorResult(s, rc, "Resource not found: " + uri);
   const PluginInstance& plugin = res ? *res->plugin : *tmpl->plugin;
   return RunOnPool(s, rc, MakeCall(rc, plugin),
-                   [&s, rc, catalog, res, tmpl, uri, vars](CallContext& call) -> std::string {
+                   [&s, rc, catalog, res, tmpl, uri, vars](CallContext& call) -> Answer {
                      ResultBuilder rb(HandlerKind::kResourceAsTool, uri, kMaxResultBytes);
                      HandlerOutcome o = ReadFromPlugin(res, tmpl, uri, vars, call, rb);
                      if (o.threw || o.status != MCPP_OK || rb.item_count() == 0)
@@ -404,7 +404,7 @@ MethodResult CallTool(ServerState& s, RequestContext& rc, const Params& p) {
 
   std::string args_json = ToJson(*args);
   return RunOnPool(s, rc, MakeCall(rc, *tool->plugin),
-                   [&s, rc, catalog, tool, args_json = std::move(args_json)](CallContext& call) {
+                   [&s, rc, catalog, tool, args_json = std::move(args_json)](CallContext& call) -> Answer {
                      ResultBuilder rb(HandlerKind::kTool, {}, kMaxResultBytes);
                      HandlerOutcome o = Guarded(*tool->plugin, tool->serial.get(), [&] {
                        return tool->def->call(tool->def->user_data, call.table(), {args_json.data(), args_json.size()},
@@ -440,7 +440,7 @@ MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {
   }
   std::string args_json = args ? ToJson(*args) : "{}";
   return RunOnPool(s, rc, MakeCall(rc, *prompt->plugin),
-                   [&s, rc, catalog, prompt, args_json = std::move(args_json)](CallContext& call) -> std::string {
+                   [&s, rc, catalog, prompt, args_json = std::move(args_json)](CallContext& call) -> Answer {
                      ResultBuilder rb(HandlerKind::kPrompt, {}, kMaxResultBytes);
                      HandlerOutcome o = Guarded(*prompt->plugin, nullptr, [&] {
                        return prompt->def->get(prompt->def->user_data, call.table(),
@@ -500,7 +500,7 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
   if (!res && !tmpl) return ResourceNotFound(rc, uri);
   const PluginInstance& plugin = res ? *res->plugin : *tmpl->plugin;
   return RunOnPool(s, rc, MakeCall(rc, plugin),
-                   [&s, rc, catalog, res, tmpl, uri, vars](CallContext& call) -> std::string {
+                   [&s, rc, catalog, res, tmpl, uri, vars](CallContext& call) -> Answer {
                      ResultBuilder rb(HandlerKind::kResource, uri, kMaxResultBytes);
                      HandlerOutcome o = ReadFromPlugin(res, tmpl, uri, vars, call, rb);
                      const std::string label = "reading " + uri;
@@ -566,7 +566,7 @@ MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p) {
     return ErrorReply(rc.id_json, rpc::kInvalidParams, "completion/complete: ref.type must be ref/prompt or ref/resource");
   }
 
-  auto answer = [&s, rc](const ResultBuilder* rb) {
+  auto answer = [&s, rc](const ResultBuilder* rb) -> Answer {
     Reply reply(rc);
     JsonWriter& w = reply.w();
     w.Key("completion");
@@ -591,7 +591,7 @@ MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p) {
   std::string context_json = ctx_args && ctx_args->IsObject() ? ToJson(*ctx_args) : "{}";
   std::string value(StringOf(*arg_value));
   return RunOnPool(s, rc, MakeCall(rc, *plugin),
-                   [rc, catalog, plugin, fn, user_data, name, value, context_json, answer](CallContext& call) {
+                   [rc, catalog, plugin, fn, user_data, name, value, context_json, answer](CallContext& call) -> Answer {
                      ResultBuilder rb(HandlerKind::kCompletion, {}, kMaxResultBytes);
                      HandlerOutcome o = Guarded(*plugin, nullptr, [&] {
                        return fn(user_data, call.table(), name.c_str(), {value.data(), value.size()},

@@ -16,12 +16,27 @@
 
 namespace mcph {
 
-// Where a connection's outgoing messages go. Send must be thread-safe and
-// keep each message whole (one line on stdio, one event on SSE).
+// A response on its way out, with what a transport needs to frame it:
+// HTTP turns `rejected` (the request failed the envelope or era checks, as
+// opposed to a method's own error) and some codes into status codes.
+struct Answer {
+  Answer() = default;
+  Answer(std::string m) : message(std::move(m)) {}  // NOLINT: a result converts implicitly
+  Answer(std::string m, int code, bool was_rejected = false)
+      : message(std::move(m)), error_code(code), rejected(was_rejected) {}
+  std::string message;
+  int error_code = 0;     // the JSON-RPC error code; 0 for a result
+  bool rejected = false;  // refused before reaching a method
+};
+
+// Where a connection's outgoing messages go. Send and Respond must be
+// thread-safe and keep each message whole (one line on stdio, one event on
+// SSE). Send carries notifications; Respond the response to a request.
 class Outbound {
  public:
   virtual ~Outbound() = default;
   virtual void Send(std::string&& message) = 0;
+  virtual void Respond(Answer&& answer) { Send(std::move(answer.message)); }
   // A response that will never be sent (the client cancelled the request).
   virtual void Drop() {}
 };

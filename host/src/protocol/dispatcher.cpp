@@ -64,6 +64,7 @@ std::string UnsupportedVersionData(std::string_view requested) {
 class BatchCollector : public Outbound {
  public:
   BatchCollector(std::shared_ptr<Connection> conn, size_t expected) : conn_(std::move(conn)), expected_(expected) {}
+  void Respond(Answer&& answer) override { Send(std::move(answer.message)); }
   void Send(std::string&& message) override {
     std::string out;
     {
@@ -72,7 +73,7 @@ class BatchCollector : public Outbound {
       if (parts_.size() < expected_) return;
       out = Join();
     }
-    conn_->out().Send(std::move(out));
+    conn_->out().Respond(Answer(std::move(out)));
   }
   // A request that will never be answered (cancelled): expect one fewer,
   // and send what the others answered if they are all in.
@@ -84,7 +85,7 @@ class BatchCollector : public Outbound {
       if (parts_.size() < expected_ || parts_.empty()) return;
       out = Join();
     }
-    conn_->out().Send(std::move(out));
+    conn_->out().Respond(Answer(std::move(out)));
   }
 
  private:
@@ -112,7 +113,9 @@ void Dispatcher::HandleMessage(std::string_view text, const std::shared_ptr<Conn
     IdScanner scan;
     scan.Feed(text);
     state_.stats.errors.fetch_add(1, std::memory_order_relaxed);
-    conn->out().Send(ErrorReply(scan.id_json(), rpc::kParseError, "Parse error: " + s.message()));
+    Answer a = ErrorReply(scan.id_json(), rpc::kParseError, "Parse error: " + s.message());
+    a.rejected = true;
+    conn->out().Respond(std::move(a));
     return;
   }
   if (doc.IsArray()) {
@@ -124,9 +127,10 @@ void Dispatcher::HandleMessage(std::string_view text, const std::shared_ptr<Conn
 
 void Dispatcher::RefuseOversized(std::string_view id_json, size_t limit, const std::shared_ptr<Connection>& conn) {
   state_.stats.errors.fetch_add(1, std::memory_order_relaxed);
-  conn->out().Send(ErrorReply(id_json, rpc::kInvalidRequest,
-                              "Message too large: the limit is " + std::to_string(limit) +
-                                  " bytes (server.max_message_bytes)"));
+  Answer a = ErrorReply(id_json, rpc::kInvalidRequest,
+                        "Message too large: the limit is " + std::to_string(limit) + " bytes (server.max_message_bytes)");
+  a.rejected = true;
+  conn->out().Respond(std::move(a));
 }
 
 void Dispatcher::HandleBatch(const rapidjson::Value& batch, const std::shared_ptr<Connection>& conn) {
@@ -138,13 +142,17 @@ void Dispatcher::HandleBatch(const rapidjson::Value& batch, const std::shared_pt
     allowed = session.version == "2025-03-26";
   }
   if (!allowed) {
-    conn->out().Send(ErrorReply({}, rpc::kInvalidRequest,
-                                "Invalid Request: JSON-RPC batches are only served to clients that negotiated "
-                                "protocol version 2025-03-26"));
+    Answer a = ErrorReply({}, rpc::kInvalidRequest,
+                          "Invalid Request: JSON-RPC batches are only served to clients that negotiated "
+                          "protocol version 2025-03-26");
+    a.rejected = true;
+    conn->out().Respond(std::move(a));
     return;
   }
   if (batch.Empty()) {
-    conn->out().Send(ErrorReply({}, rpc::kInvalidRequest, "Invalid Request: empty batch"));
+    Answer a = ErrorReply({}, rpc::kInvalidRequest, "Invalid Request: empty batch");
+    a.rejected = true;
+    conn->out().Respond(std::move(a));
     return;
   }
   size_t requests = 0;
@@ -172,10 +180,12 @@ void Dispatcher::HandleNotification(std::string_view method, const rapidjson::Va
 
 void Dispatcher::HandleOne(const rapidjson::Value& msg, const std::shared_ptr<Connection>& conn,
                            const std::shared_ptr<Outbound>& reply_to, bool) {
-  auto reply = [&](std::string&& text) { reply_to->Send(std::move(text)); };
+  auto reply = [&](Answer&& a) { reply_to->Respond(std::move(a)); };
   auto fail = [&](std::string_view id, int code, std::string message, std::string_view data = {}) {
     state_.stats.errors.fetch_add(1, std::memory_order_relaxed);
-    reply(ErrorReply(id, code, message, data));
+    Answer a = ErrorReply(id, code, message, data);
+    a.rejected = true;
+    reply(std::move(a));
   };
 
   if (!msg.IsObject()) return fail({}, rpc::kInvalidRequest, "Invalid Request: a message must be a JSON object");

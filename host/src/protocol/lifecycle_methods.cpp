@@ -7,31 +7,26 @@
 
 namespace mcph {
 
-void WriteServerCapabilities(JsonWriter& w, bool with_logging) {
-  w.StartObject();
-  if (with_logging) {  // a legacy-only capability (deprecated in the modern revision)
-    w.Key("logging");
+// Legacy clients get logging and list_changed notifications on their
+// connection; modern clients would get list_changed only on
+// subscriptions/listen streams, which this host does not serve yet, so it
+// does not claim them there.
+void WriteServerCapabilities(JsonWriter& w, bool legacy) {
+  auto capability = [&](const char* name, bool list_changed) {
+    w.Key(name);
     w.StartObject();
+    if (list_changed) {
+      w.Key("listChanged");
+      w.Bool(true);
+    }
     w.EndObject();
-  }
-  w.Key("completions");
+  };
   w.StartObject();
-  w.EndObject();
-  w.Key("tools");
-  w.StartObject();
-  w.Key("listChanged");
-  w.Bool(true);
-  w.EndObject();
-  w.Key("resources");
-  w.StartObject();
-  w.Key("listChanged");
-  w.Bool(true);
-  w.EndObject();
-  w.Key("prompts");
-  w.StartObject();
-  w.Key("listChanged");
-  w.Bool(true);
-  w.EndObject();
+  if (legacy) capability("logging", false);
+  capability("completions", false);
+  capability("tools", legacy);
+  capability("resources", legacy);
+  capability("prompts", legacy);
   w.EndObject();
 }
 
@@ -63,7 +58,7 @@ MethodResult Initialize(ServerState& s, RequestContext& rc, const Params& p) {
   w.Key("protocolVersion");
   WriteString(w, agreed);
   w.Key("capabilities");
-  WriteServerCapabilities(w, /*with_logging=*/true);
+  WriteServerCapabilities(w, /*legacy=*/true);
   w.Key("serverInfo");
   w.StartObject();
   w.Key("name");
@@ -87,7 +82,7 @@ MethodResult Discover(ServerState& s, RequestContext& rc, const Params&) {
   for (auto v : kModernVersions) WriteString(w, v);
   w.EndArray();
   w.Key("capabilities");
-  WriteServerCapabilities(w, /*with_logging=*/false);
+  WriteServerCapabilities(w, /*legacy=*/false);
   if (!catalog->instructions().empty()) {
     w.Key("instructions");
     WriteString(w, catalog->instructions());

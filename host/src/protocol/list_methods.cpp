@@ -46,7 +46,7 @@ bool FromB64Url(std::string_view in, std::string& out) {
 }
 
 // Reads params.cursor into `offset`; returns an error reply on a bad cursor.
-std::optional<std::string> ReadCursor(const RequestContext& rc, const Params& p, size_t& offset) {
+std::optional<Answer> ReadCursor(const RequestContext& rc, const Params& p, size_t& offset) {
   offset = 0;
   const rapidjson::Value* cursor = FindMember(p, "cursor");
   if (!cursor || cursor->IsNull()) return std::nullopt;

@@ -17,7 +17,7 @@
 
 namespace mcph {
 
-using MethodResult = std::optional<std::string>;
+using MethodResult = std::optional<Answer>;
 using Params = rapidjson::Value;
 
 // lifecycle_methods.cpp
@@ -40,7 +40,7 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p);
 MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p);  // completion/complete
 
 // The server capabilities object both eras advertise.
-void WriteServerCapabilities(JsonWriter& w, bool with_logging);
+void WriteServerCapabilities(JsonWriter& w, bool legacy);
 
 // Pagination cursors (list_methods.cpp): opaque to clients.
 std::string EncodeCursor(size_t offset);

@@ -62,7 +62,7 @@ std::string Reply::Finish(const ServerIdentity& id, int64_t ttl_ms, std::string_
   return std::string(buf_.GetString(), buf_.GetSize());
 }
 
-std::string ErrorReply(std::string_view id_json, int code, std::string_view message, std::string_view data_json) {
+Answer ErrorReply(std::string_view id_json, int code, std::string_view message, std::string_view data_json) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -83,7 +83,7 @@ std::string ErrorReply(std::string_view id_json, int code, std::string_view mess
   }
   w.EndObject();
   w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return Answer(std::string(buf.GetString(), buf.GetSize()), code);
 }
 
 std::string NotificationMessage(std::string_view method, std::string_view params_json) {

@@ -36,8 +36,7 @@ class Reply {
 };
 
 // {"jsonrpc":"2.0","id":<id_json or null>,"error":{"code":..,"message":..,"data":<data_json>}}
-std::string ErrorReply(std::string_view id_json, int code, std::string_view message,
-                       std::string_view data_json = {});
+Answer ErrorReply(std::string_view id_json, int code, std::string_view message, std::string_view data_json = {});
 
 // A notification message: {"jsonrpc":"2.0","method":...,"params":<params_json>}.
 std::string NotificationMessage(std::string_view method, std::string_view params_json);

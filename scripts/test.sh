@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# test.sh - installs the dependencies, builds mcphost twice and runs every test
+# in both builds:
+#   build/       RelWithDebInfo
+#   build-asan/  Debug with AddressSanitizer + UndefinedBehaviorSanitizer
+# MCPHOST_TEST_LABELS=<regex> runs only the tests with matching ctest labels
+# (unit, e2e, install), e.g. MCPHOST_TEST_LABELS=unit bash scripts/test.sh.
+# Exits non-zero when any build or test fails.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+JOBS=${MCPHOST_JOBS:-2}
+
+echo "== dependencies"
+bash scripts/install-deps.sh
+
+# The npm test clients, installed once: again only when package-lock.json
+# changed since the last `npm ci` (its hash is kept in node_modules).
+echo "== npm test clients (tests/e2e)"
+lock_hash=$(sha256sum tests/e2e/package-lock.json | cut -d' ' -f1)
+stamp=tests/e2e/node_modules/.mcphost-lock-sha256
+if [ ! -d tests/e2e/node_modules ] || [ "$(cat "$stamp" 2>/dev/null || true)" != "$lock_hash" ]; then
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_hash" > "$stamp"
+fi
+
+echo "== build/ (RelWithDebInfo)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCPHOST_SANITIZE=OFF > /dev/null
+cmake --build build -j"$JOBS"
+
+echo "== build-asan/ (Debug, ASan + UBSan)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMCPHOST_SANITIZE=ON > /dev/null
+cmake --build build-asan -j"$JOBS"
+
+ctest_args=(--output-on-failure)
+if [ -n "${MCPHOST_TEST_LABELS:-}" ]; then
+  ctest_args+=(-L "$MCPHOST_TEST_LABELS")
+fi
+
+status=0
+echo "== tests in build/"
+(cd build && ctest "${ctest_args[@]}") || status=1
+
+echo "== tests in build-asan/"
+# LeakSanitizer needs ptrace; where the sandbox forbids it, it cannot run.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+(cd build-asan && ctest "${ctest_args[@]}") || status=1
+
+if [ "$status" -ne 0 ]; then
+  echo "test.sh: FAILED (see the ctest output above)" >&2
+else
+  echo "test.sh: all tests passed in build/ and build-asan/"
+fi
+exit "$status"
