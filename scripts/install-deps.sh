@@ -6,7 +6,8 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 PACKAGES=(build-essential cmake pkg-config libboost-dev libboost-filesystem-dev rapidjson-dev
-          libyaml-cpp-dev libspdlog-dev catch2 libcli11-dev)
+          libyaml-cpp-dev libspdlog-dev catch2 libcli11-dev
+          python3-pandas python3-statsmodels)
 # Node.js runs the end-to-end tests with the official MCP SDK clients; a node
 # installed outside dpkg (nvm, a tarball) is fine as it is.
 if ! command -v node > /dev/null 2>&1 || ! command -v npm > /dev/null 2>&1; then

@@ -4,7 +4,7 @@
 #   build/       RelWithDebInfo
 #   build-asan/  Debug with AddressSanitizer + UndefinedBehaviorSanitizer
 # MCPHOST_TEST_LABELS=<regex> runs only the tests with matching ctest labels
-# (unit, e2e, install), e.g. MCPHOST_TEST_LABELS=unit bash scripts/test.sh.
+# (unit, e2e, install, filesystem, analytics, conformance, heavy), e.g. MCPHOST_TEST_LABELS=unit bash scripts/test.sh.
 # Exits non-zero when any build or test fails.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,13 +17,18 @@ bash scripts/install-deps.sh
 
 # The npm test clients, installed once: again only when package-lock.json
 # changed since the last `npm ci` (its hash is kept in node_modules).
-echo "== npm test clients (tests/e2e)"
-lock_hash=$(sha256sum tests/e2e/package-lock.json | cut -d' ' -f1)
-stamp=tests/e2e/node_modules/.mcphost-lock-sha256
-if [ ! -d tests/e2e/node_modules ] || [ "$(cat "$stamp" 2>/dev/null || true)" != "$lock_hash" ]; then
-  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$lock_hash" > "$stamp"
-fi
+# The npm test clients (the SDK clients, the reference filesystem server),
+# installed once per folder: again only when its package-lock.json changed
+# since the last `npm ci` (the hash is kept in node_modules).
+for dir in tests/e2e plugins/filesystem/tests; do
+  echo "== npm packages ($dir)"
+  lock_hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  stamp=$dir/node_modules/.mcphost-lock-sha256
+  if [ ! -d "$dir/node_modules" ] || [ "$(cat "$stamp" 2>/dev/null || true)" != "$lock_hash" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_hash" > "$stamp"
+  fi
+done
 
 echo "== build/ (RelWithDebInfo)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCPHOST_SANITIZE=OFF > /dev/null

@@ -58,9 +58,13 @@ TEST_CASE("CallContext exposes the request's facts to the plugin", "[plugins]") 
   Sink sink;
   CallInfo info = Info();
   info.roots_json = R"([{"uri":"file:///w"}])";
+  mcpp_host host{};
+  host.struct_size = sizeof host;
+  info.host = &host;
   CallContext ctx(info, sink.fn());
   const mcpp_call* c = ctx.table();
   CHECK(c->struct_size == sizeof(mcpp_call));
+  CHECK(c->host == &host);  // handlers reach host services through the call
   CHECK(std::string(c->protocol_version) == "2025-11-25");
   CHECK(std::string(c->client_name) == "test-client");
   CHECK(std::string(c->client_capabilities_json.data, c->client_capabilities_json.size) == R"({"roots":{}})");

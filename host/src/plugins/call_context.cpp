@@ -32,6 +32,7 @@ int32_t LogLevelFromName(std::string_view name) {
 CallContext::CallContext(CallInfo info, SendFn send) : info_(std::move(info)), send_(std::move(send)) {
   table_.struct_size = sizeof table_;
   table_.call_data = this;
+  table_.host = info_.host;
   table_.protocol_version = info_.protocol_version.c_str();
   table_.client_name = info_.client_name.c_str();
   table_.client_capabilities_json = Str(info_.client_capabilities_json);

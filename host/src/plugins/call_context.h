@@ -19,6 +19,7 @@
 namespace mcph {
 
 struct CallInfo {
+  const mcpp_host* host = nullptr;     // the plugin's host services (mcpp_call.host)
   std::string protocol_version;
   std::string client_name;
   std::string client_capabilities_json = "{}";

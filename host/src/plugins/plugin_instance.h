@@ -54,6 +54,8 @@ class PluginInstance {
   const PluginLibrary& library() const { return *library_; }
   // The exposed-name prefix: the configured alias, else the plugin's name.
   const std::string& alias() const { return alias_; }
+  // The services table this instance was given at create().
+  const mcpp_host* host_table() const { return &host_; }
   // A label for messages: "echo (/path/libmcphost_echo.so)".
   std::string label() const;
   // Non-null when the plugin asked for serialised handlers (MCPP_PLUGIN_SERIAL).

@@ -60,6 +60,7 @@ HandlerOutcome Guarded(const PluginInstance& plugin, std::mutex* tool_serial, Fn
 
 CallInfo MakeCallInfo(const RequestContext& rc, const PluginInstance& plugin) {
   CallInfo info;
+  info.host = plugin.host_table();
   info.protocol_version = rc.version;
   info.client_name = rc.client_name;
   info.client_capabilities_json = rc.client_capabilities_json;
