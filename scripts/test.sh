@@ -20,7 +20,7 @@ bash scripts/install-deps.sh
 # The npm test clients (the SDK clients, the reference filesystem server),
 # installed once per folder: again only when its package-lock.json changed
 # since the last `npm ci` (the hash is kept in node_modules).
-for dir in tests/e2e plugins/filesystem/tests; do
+for dir in tests/e2e plugins/filesystem/tests tests/conformance; do
   echo "== npm packages ($dir)"
   lock_hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   stamp=$dir/node_modules/.mcphost-lock-sha256

@@ -21,6 +21,7 @@
 #include "config/config_loader.h"
 #include "plugins/plugin_loader.h"
 #include "runtime/host_runtime.h"
+#include "transport/http/http_server.h"
 #include "transport/stdio_transport.h"
 #include "util/json.h"
 
@@ -131,17 +132,40 @@ int CheckConfig(const std::string& path) {
   return 0;
 }
 
+// Streamable HTTP until SIGTERM/SIGINT, then a graceful drain; exit 0.
+int ServeHttp(mcph::HostRuntime& runtime, const HostConfig& config) {
+  auto server = mcph::http::HttpServer::Create(runtime, config.server.http,
+                                               static_cast<size_t>(config.server.max_message_bytes));
+  if (!server.ok()) {
+    spdlog::critical("{}", server.error());
+    return 1;
+  }
+  auto catalog = runtime.state().snapshot();
+  spdlog::info("mcphost {} serving {} tools, {} resources, {} prompts over HTTP", MCPHOST_VERSION,
+               catalog->tools().size(), catalog->resources().size(), catalog->prompts().size());
+  // One fixed line, whatever the log level: scripts and tests read the port from it.
+  std::fprintf(stderr, "mcp-host: listening on http://%s%s\n", server.value()->bound().c_str(),
+               config.server.http.path.c_str());
+  std::fflush(stderr);
+  server.value()->Run(/*handle_signals=*/true);
+  int64_t left = server.value()->unfinished();
+  spdlog::info("http: stopped");
+  if (left > 0) {
+    spdlog::warn("{} requests still running after the drain; exiting without waiting", left);
+    spdlog::default_logger()->flush();
+    std::_Exit(0);
+  }
+  return 0;
+}
+
 int Serve(HostConfig config, bool strict) {
   auto runtime = mcph::HostRuntime::Start(config, strict);
   if (!runtime.ok()) {
     spdlog::critical("{}", runtime.error());
     return 1;
   }
-  if (config.server.transport == "http") {
-    spdlog::critical("transport 'http' is not supported yet by this build (use stdio)");
-    return 2;
-  }
   auto catalog = runtime.value()->state().snapshot();
+  if (config.server.transport == "http") return ServeHttp(*runtime.value(), config);
   spdlog::info("mcphost {} serving {} tools, {} resources, {} prompts over stdio", MCPHOST_VERSION,
                catalog->tools().size(), catalog->resources().size(), catalog->prompts().size());
   mcph::StdioTransport transport(runtime.value()->dispatcher(), STDIN_FILENO, STDOUT_FILENO,

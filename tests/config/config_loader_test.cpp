@@ -556,3 +556,72 @@ f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
   // Shared (non-cyclic) aliases are fine.
   CHECK(Json("base: &b {x: 1}\nuse: *b\n") == R"({"base":{"x":1},"use":{"x":1}})");
 }
+
+TEST_CASE("Config: server.http keys (guards, auth, sessions, limits)", "[config][http]") {
+  ::setenv("MCPH_TEST_HTTP_TOKEN", "t0k3n", 1);
+  auto r = ParseConfig(R"(server:
+  transport: http
+  http:
+    listen: "[::1]:0"
+    path: /mcp
+    allowed_hosts: [mcp.example.com, "api.example.com:8443"]
+    allowed_origins: ["https://app.example.com"]
+    cors_origins: ["http://localhost:3000"]
+    auth: {token_env: MCPH_TEST_HTTP_TOKEN}
+    session_idle_seconds: 30
+    max_sessions: 5
+    legacy_stateless: true
+    max_session_requests: 8
+    header_timeout_ms: 500
+    body_timeout_ms: 700
+    idle_timeout_ms: 900
+    max_header_bytes: 4096
+    shutdown_grace_ms: 0
+    threads: 3
+)",
+                       "/etc/mcphost/a.yaml");
+  REQUIRE(r.ok());
+  const auto& h = r.value().server.http;
+  CHECK(h.listen == "[::1]:0");
+  CHECK(h.allowed_hosts == std::vector<std::string>{"mcp.example.com", "api.example.com:8443"});
+  CHECK(h.allowed_origins == std::vector<std::string>{"https://app.example.com"});
+  CHECK(h.cors_origins == std::vector<std::string>{"http://localhost:3000"});
+  CHECK(h.auth.token_env == "MCPH_TEST_HTTP_TOKEN");
+  CHECK(h.auth.token_file.empty());
+  CHECK(h.session_idle_seconds == 30);
+  CHECK(h.max_sessions == 5);
+  CHECK(h.legacy_stateless);
+  CHECK(h.max_session_requests == 8);
+  CHECK(h.header_timeout_ms == 500);
+  CHECK(h.body_timeout_ms == 700);
+  CHECK(h.idle_timeout_ms == 900);
+  CHECK(h.max_header_bytes == 4096);
+  CHECK(h.shutdown_grace_ms == 0);
+  CHECK(h.threads == 3);
+
+  mcph::HttpConfig defaults;
+  CHECK(defaults.session_idle_seconds == 600);
+  CHECK(defaults.max_sessions == 1000);
+  CHECK_FALSE(defaults.legacy_stateless);
+  CHECK(defaults.allowed_hosts.empty());
+}
+
+TEST_CASE("Config: server.http mistakes", "[config][http]") {
+  using Catch::Matchers::Contains;
+  CHECK_THAT(ErrorOf("server:\n  http:\n    allowed_origins: [\"app.example.com\"]\n"),
+             Contains("config/x.yaml:3: server.http.allowed_origins: expected an origin like"));
+  CHECK_THAT(ErrorOf("server:\n  http:\n    cors_origins: [\"https://a.example/path\"]\n"),
+             Contains("server.http.cors_origins: expected an origin"));
+  CHECK_THAT(ErrorOf("server:\n  http:\n    max_sessions: 0\n"), Contains("server.http.max_sessions: expected an integer from 1"));
+  CHECK_THAT(ErrorOf("server:\n  http:\n    legacy_stateless: maybe\n"), Contains("server.http.legacy_stateless: expected true or false"));
+  CHECK_THAT(ErrorOf("server:\n  http:\n    auth: {token: abc}\n"), Contains("server.http.auth.token: unknown key"));
+  ::unsetenv("MCPH_TEST_HTTP_UNSET");
+  CHECK_THAT(ErrorOf("server:\n  http:\n    auth: {token_env: MCPH_TEST_HTTP_UNSET}\n"),
+             Contains("server.http.auth.token_env: environment variable MCPH_TEST_HTTP_UNSET is not set"));
+  CHECK_THAT(ErrorOf("server:\n  http:\n    auth: {token_env: \"not a name\"}\n"),
+             Contains("expected an environment variable name"));
+  CHECK_THAT(ErrorOf("server:\n  http:\n    auth: {token_file: /nonexistent/tokens.txt}\n"),
+             Contains("server.http.auth.token_file: token file not found: /nonexistent/tokens.txt"));
+  CHECK_THAT(ErrorOf("server:\n  http:\n    max_sesions: 5\n"),
+             Contains("unknown key (did you mean \"max_sessions\"?)"));
+}

@@ -620,6 +620,17 @@ bool IsListenAddress(std::string_view s) {
   return p <= 65535;
 }
 
+// "scheme://host[:port]" with no path, query or user info.
+bool IsOrigin(std::string_view s) {
+  const std::size_t sep = s.find("://");
+  if (sep == std::string_view::npos || sep == 0) return false;
+  for (char c : s.substr(0, sep))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsDigit(c) || c == '+' || c == '-' || c == '.'))
+      return false;
+  const std::string_view rest = s.substr(sep + 3);
+  return !rest.empty() && rest.find_first_of("/?#@ \t") == std::string_view::npos;
+}
+
 // Reads a whole config document into a HostConfig.
 class Loader {
  public:
@@ -676,19 +687,86 @@ class Loader {
 
   void Http(const YAML::Node& node, const Loc& where, HttpConfig& h) {
     ForEachEntry(
-        errors_, node, where, {"listen", "path"},
+        errors_, node, where,
+        {"listen", "path", "allowed_hosts", "allowed_origins", "cors_origins", "auth", "session_idle_seconds",
+         "max_sessions", "legacy_stateless", "max_session_requests", "header_timeout_ms", "body_timeout_ms",
+         "idle_timeout_ms", "max_header_bytes", "shutdown_grace_ms", "threads"},
         [&](const std::string& key, const YAML::Node& v, const Loc& at) {
           if (key == "listen") {
             if (auto x = ReadString(errors_, v, at)) {
               if (IsListenAddress(*x)) h.listen = *x;
               else errors_.Add(at.line, at.path, "expected \"HOST:PORT\" (e.g. \"127.0.0.1:8080\"; IPv6 as \"[::1]:8080\"), got " + Quote(*x));
             }
-          } else if (auto x = ReadString(errors_, v, at)) {
-            if (!x->empty() && (*x)[0] == '/' && x->find_first_of(" \t?#") == std::string::npos) h.path = *x;
-            else errors_.Add(at.line, at.path, "expected a URL path starting with \"/\" (e.g. \"/mcp\"), got " + Quote(*x));
+          } else if (key == "path") {
+            if (auto x = ReadString(errors_, v, at)) {
+              if (!x->empty() && (*x)[0] == '/' && x->find_first_of(" \t?#") == std::string::npos) h.path = *x;
+              else errors_.Add(at.line, at.path, "expected a URL path starting with \"/\" (e.g. \"/mcp\"), got " + Quote(*x));
+            }
+          } else if (key == "allowed_hosts") {
+            if (auto list = ReadStringList(errors_, v, at, "host names (\"host\" or \"host:port\")")) {
+              for (const auto& x : *list)
+                if (x.find_first_of(" \t/") != std::string::npos)
+                  errors_.Add(at.line, at.path, "expected a host name like \"example.com\" or \"example.com:8080\", got " + Quote(x));
+              h.allowed_hosts = std::move(*list);
+            }
+          } else if (key == "allowed_origins" || key == "cors_origins") {
+            if (auto list = ReadStringList(errors_, v, at, "origins (e.g. \"https://app.example.com\")")) {
+              for (const auto& x : *list)
+                if (!IsOrigin(x))
+                  errors_.Add(at.line, at.path, "expected an origin like \"https://app.example.com\" (scheme://host[:port], no path), got " + Quote(x));
+              (key == "allowed_origins" ? h.allowed_origins : h.cors_origins) = std::move(*list);
+            }
+          } else if (key == "auth") {
+            Auth(v, at, h.auth);
+          } else if (key == "session_idle_seconds") {
+            if (auto x = ReadInt(errors_, v, at, 1, 7 * 24 * 3600)) h.session_idle_seconds = *x;
+          } else if (key == "max_sessions") {
+            if (auto x = ReadInt(errors_, v, at, 1, 1000000)) h.max_sessions = *x;
+          } else if (key == "legacy_stateless") {
+            if (auto x = ReadBool(errors_, v, at)) h.legacy_stateless = *x;
+          } else if (key == "max_session_requests") {
+            if (auto x = ReadInt(errors_, v, at, 1, 100000)) h.max_session_requests = *x;
+          } else if (key == "header_timeout_ms") {
+            if (auto x = ReadInt(errors_, v, at, 1, kMaxTimeoutMs)) h.header_timeout_ms = *x;
+          } else if (key == "body_timeout_ms") {
+            if (auto x = ReadInt(errors_, v, at, 1, kMaxTimeoutMs)) h.body_timeout_ms = *x;
+          } else if (key == "idle_timeout_ms") {
+            if (auto x = ReadInt(errors_, v, at, 1, kMaxTimeoutMs)) h.idle_timeout_ms = *x;
+          } else if (key == "max_header_bytes") {
+            if (auto x = ReadInt(errors_, v, at, 1024, 1024 * 1024)) h.max_header_bytes = *x;
+          } else if (key == "shutdown_grace_ms") {
+            if (auto x = ReadInt(errors_, v, at, 0, kMaxTimeoutMs)) h.shutdown_grace_ms = *x;
+          } else if (key == "threads") {
+            if (auto x = ReadInt(errors_, v, at, 0, 256)) h.threads = static_cast<int>(*x);
           }
         },
         "(e.g. http: {listen: \"127.0.0.1:8080\", path: /mcp})");
+  }
+
+  void Auth(const YAML::Node& node, const Loc& where, HttpAuthConfig& a) {
+    ForEachEntry(
+        errors_, node, where, {"token_file", "token_env"},
+        [&](const std::string& key, const YAML::Node& v, const Loc& at) {
+          if (key == "token_file") {
+            if (auto x = ReadNonEmptyString(errors_, v, at, "a file with one token per line")) {
+              a.token_file = Absolute(*x);
+              std::error_code ec;
+              if (!fs::is_regular_file(a.token_file, ec))
+                errors_.Add(at.line, at.path, "token file not found: " + a.token_file +
+                                                  " (relative paths start at the config file's folder)");
+            }
+          } else if (auto x = ReadNonEmptyString(errors_, v, at, "the name of an environment variable")) {
+            if (IsEnvNameStart((*x)[0]) && std::all_of(x->begin(), x->end(), IsEnvNameChar)) {
+              a.token_env = *x;
+              if (std::getenv(x->c_str()) == nullptr)
+                errors_.Add(at.line, at.path, "environment variable " + *x +
+                                                  " is not set (set it to the bearer token before starting mcp-host)");
+            } else {
+              errors_.Add(at.line, at.path, "expected an environment variable name (letters, digits and _; not the token itself), got " + Quote(*x));
+            }
+          }
+        },
+        "(e.g. auth: {token_env: MCPHOST_TOKEN} or auth: {token_file: tokens.txt})");
   }
 
   std::string Absolute(const std::string& p) const {

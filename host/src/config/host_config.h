@@ -28,9 +28,35 @@ struct PluginConfig {
   int line = 0;                   // where the entry starts in the YAML (1-based)
 };
 
+// Bearer-token auth for the MCP endpoint: tokens come from a file (one per
+// line; blank lines and lines starting with # are skipped) and/or an
+// environment variable, never from the YAML itself. Neither set = no auth.
+struct HttpAuthConfig {
+  std::string token_file;  // absolute (resolved against the config file's folder)
+  std::string token_env;   // an environment variable's name
+};
+
 struct HttpConfig {
   std::string listen = "127.0.0.1:8080";
   std::string path = "/mcp";
+  // DNS-rebinding protection. Entries are "host" (any port) or "host:port";
+  // origins "scheme://host" (any port) or "scheme://host:port". Empty lists
+  // mean: the loopback names (localhost, 127.0.0.1, [::1]) when bound to a
+  // loopback address, no check otherwise.
+  std::vector<std::string> allowed_hosts;
+  std::vector<std::string> allowed_origins;
+  std::vector<std::string> cors_origins;  // browser origins answered with CORS headers (also allowed origins)
+  HttpAuthConfig auth;
+  int64_t session_idle_seconds = 600;     // legacy sessions unused this long are ended
+  int64_t max_sessions = 1000;            // legacy sessions at once (the least recently used idle one makes room)
+  bool legacy_stateless = false;          // legacy requests without sessions (no Mcp-Session-Id)
+  int64_t max_session_requests = 64;      // concurrent requests per legacy session
+  int64_t header_timeout_ms = 10000;      // to receive a request's headers once it started
+  int64_t body_timeout_ms = 30000;        // to receive its body
+  int64_t idle_timeout_ms = 60000;        // a keep-alive connection with no request is closed
+  int64_t max_header_bytes = 16384;
+  int64_t shutdown_grace_ms = 10000;      // SIGTERM: how long in-flight calls may finish
+  int threads = 0;                        // I/O threads (one io_context each); 0 = one per core
 };
 
 struct ServerConfig {

@@ -1,9 +1,10 @@
 // connection.h - what the protocol layer keeps per client connection.
 //
-// One Connection per stdio pipe (and, with HTTP, per legacy session): where
-// messages to the client go (Outbound), the legacy session negotiated by
-// initialize, and the requests in flight (so notifications/cancelled can
-// reach them). Thread-safe: the reader thread and worker threads share it.
+// One Connection per stdio pipe, and with HTTP one per POST: where messages
+// to the client go (Outbound), around a SessionState (the legacy session
+// negotiated by initialize and the requests in flight, so
+// notifications/cancelled can reach them) that HTTP shares between the POSTs
+// of one legacy session. Thread-safe: transport and worker threads share it.
 #pragma once
 
 #include <atomic>
@@ -52,13 +53,13 @@ struct LegacySession {
   std::atomic<int> log_min_level{1};  // MCPP_LOG_INFO until logging/setLevel
 };
 
-class Connection {
+// What outlives one exchange: the legacy session negotiated by initialize and
+// the requests in flight (so notifications/cancelled sent on one HTTP POST
+// reaches a call started by another). stdio has one per pipe; HTTP one per
+// legacy session (shared by all its POSTs) and a fresh one per modern POST.
+class SessionState {
  public:
-  explicit Connection(std::shared_ptr<Outbound> out) : out_(std::move(out)) {}
-
-  Outbound& out() { return *out_; }
-  std::shared_ptr<Outbound> out_ptr() { return out_; }
-  LegacySession& session() { return session_; }
+  LegacySession& legacy() { return legacy_; }
 
   // Registers a call in flight under its request id (raw JSON); false when
   // that id is already in flight (a client bug the host refuses).
@@ -88,10 +89,37 @@ class Connection {
   }
 
  private:
-  std::shared_ptr<Outbound> out_;
-  LegacySession session_;
+  LegacySession legacy_;
   std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<CallContext>> in_flight_;
+};
+
+// One exchange with a client: where its messages go (Outbound) and the
+// session state it works in. stdio keeps one for the whole pipe; HTTP makes
+// one per POST (its outbound is that POST's reply) around a shared state.
+class Connection {
+ public:
+  explicit Connection(std::shared_ptr<Outbound> out)
+      : out_(std::move(out)), state_(std::make_shared<SessionState>()) {}
+  Connection(std::shared_ptr<Outbound> out, std::shared_ptr<SessionState> state)
+      : out_(std::move(out)), state_(std::move(state)) {}
+
+  Outbound& out() { return *out_; }
+  std::shared_ptr<Outbound> out_ptr() { return out_; }
+  LegacySession& session() { return state_->legacy(); }
+  const std::shared_ptr<SessionState>& state() const { return state_; }
+
+  bool AddInFlight(const std::string& id_json, std::shared_ptr<CallContext> call) {
+    return state_->AddInFlight(id_json, std::move(call));
+  }
+  void RemoveInFlight(const std::string& id_json) { state_->RemoveInFlight(id_json); }
+  bool Cancel(const std::string& id_json) { return state_->Cancel(id_json); }
+  void CancelAll() { state_->CancelAll(); }
+  size_t InFlightCount() { return state_->InFlightCount(); }
+
+ private:
+  std::shared_ptr<Outbound> out_;
+  std::shared_ptr<SessionState> state_;
 };
 
 }  // namespace mcph

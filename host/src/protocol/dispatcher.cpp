@@ -107,9 +107,9 @@ class BatchCollector : public Outbound {
 }  // namespace
 
 void Dispatcher::HandleMessage(std::string_view text, const std::shared_ptr<Connection>& conn) {
-  state_.stats.requests.fetch_add(1, std::memory_order_relaxed);
   rapidjson::Document doc;
   if (Status s = ParseJson(text, doc); !s.ok()) {
+    state_.stats.requests.fetch_add(1, std::memory_order_relaxed);
     IdScanner scan;
     scan.Feed(text);
     state_.stats.errors.fetch_add(1, std::memory_order_relaxed);
@@ -118,6 +118,11 @@ void Dispatcher::HandleMessage(std::string_view text, const std::shared_ptr<Conn
     conn->out().Respond(std::move(a));
     return;
   }
+  HandleParsed(doc, conn);
+}
+
+void Dispatcher::HandleParsed(const rapidjson::Value& doc, const std::shared_ptr<Connection>& conn) {
+  state_.stats.requests.fetch_add(1, std::memory_order_relaxed);
   if (doc.IsArray()) {
     HandleBatch(doc, conn);
     return;

@@ -24,6 +24,11 @@ class Dispatcher {
   // One message (without framing). Replies go to conn->out(), now or later.
   void HandleMessage(std::string_view text, const std::shared_ptr<Connection>& conn);
 
+  // The same for a message a transport has already parsed (HTTP reads the
+  // body once to route it and check its headers). `doc` must outlive the
+  // call only: handlers copy what they keep.
+  void HandleParsed(const rapidjson::Value& doc, const std::shared_ptr<Connection>& conn);
+
   // A message the transport refused unparsed because it exceeds the size
   // limit; id_json is what an IdScanner read of it ("" when nothing).
   void RefuseOversized(std::string_view id_json, size_t limit, const std::shared_ptr<Connection>& conn);

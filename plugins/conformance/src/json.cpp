@@ -99,8 +99,13 @@ std::optional<Elicited> ReadElicitation(const rapidjson::Value* v) {
   Elicited e;
   e.action.assign(action->GetString(), action->GetStringLength());
   if (e.action != "accept" && e.action != "decline" && e.action != "cancel") return std::nullopt;
-  e.content = Member(v, "content");
-  if (e.content != nullptr && !e.content->IsObject()) return std::nullopt;
+  const rapidjson::Value* content = Member(v, "content");
+  if (content != nullptr && !content->IsObject()) return std::nullopt;
+  if (content != nullptr) {
+    e.owned = std::make_shared<rapidjson::Document>();
+    e.owned->CopyFrom(*content, e.owned->GetAllocator());
+    e.content = e.owned.get();
+  }
   return e;
 }
 

@@ -5,6 +5,7 @@
 
 #include <rapidjson/document.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,7 +48,10 @@ class InputResponses {
 /** An ElicitResult: {action: "accept"|"decline"|"cancel", content?: {...}}. */
 struct Elicited {
   std::string action;
-  const rapidjson::Value* content = nullptr;  // the content object, or nullptr
+  // The content object, or nullptr. Points into `owned`: an Elicited outlives
+  // the InputResponses it was read from.
+  const rapidjson::Value* content = nullptr;
+  std::shared_ptr<rapidjson::Document> owned;
   /** A string field of an accepted form, or nullopt. */
   std::optional<std::string> String(const char* field) const;
   /** `content` as JSON, "{}" when there is none. */

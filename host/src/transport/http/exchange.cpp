@@ -1,0 +1,137 @@
+// exchange.cpp - see exchange.h.
+#include "transport/http/exchange.h"
+
+#include <boost/asio/post.hpp>
+
+#include "observability/metrics.h"
+#include "protocol/errors.h"
+
+namespace mcph::http {
+
+int StatusFor(const Answer& a, bool modern) {
+  if (a.error_code == 0) return 200;
+  if (modern) {
+    if (a.error_code == rpc::kMissingClientCapability) return 400;
+    if (a.rejected) return a.error_code == rpc::kMethodNotFound ? 404 : 400;
+    return 200;
+  }
+  if (a.rejected && a.error_code != rpc::kMethodNotFound) return 400;
+  return 200;
+}
+
+std::string SseEvent(std::string_view json, std::string_view id) {
+  std::string out;
+  out.reserve(json.size() + 32);
+  if (!id.empty()) {
+    out += "id: ";
+    out.append(id);
+    out += '\n';
+  }
+  out += "event: message\n";
+  while (true) {
+    size_t nl = json.find('\n');
+    out += "data: ";
+    out.append(json.substr(0, nl));
+    out += '\n';
+    if (nl == std::string_view::npos) break;
+    json.remove_prefix(nl + 1);
+  }
+  out += '\n';
+  return out;
+}
+
+Exchange::Exchange(std::shared_ptr<HttpConnection> conn, ExchangeInfo info, Metrics* metrics)
+    : conn_(std::move(conn)), info_(std::move(info)), metrics_(metrics) {}
+
+void Exchange::Send(std::string&& message) {
+  net::post(conn_->executor(), [self = shared_from_this(), m = std::move(message)]() mutable {
+    self->DoNotify(std::move(m));
+  });
+}
+
+void Exchange::Respond(Answer&& answer) {
+  answered_.store(true, std::memory_order_release);
+  net::post(conn_->executor(), [self = shared_from_this(), a = std::move(answer)]() mutable {
+    self->DoAnswer(std::move(a));
+  });
+}
+
+void Exchange::Drop() {
+  answered_.store(true, std::memory_order_release);
+  net::post(conn_->executor(), [self = shared_from_this()] { self->DoDrop(); });
+}
+
+void Exchange::Accept() {
+  answered_.store(true, std::memory_order_release);
+  net::post(conn_->executor(), [self = shared_from_this()] {
+    if (self->done_) return;
+    self->done_ = true;
+    if (self->gone_) return;
+    Response r;
+    r.status = 202;
+    r.headers = self->info_.headers;
+    self->conn_->Reply(std::move(r));
+  });
+}
+
+void Exchange::Watch() {
+  net::post(conn_->executor(), [self = shared_from_this()] {
+    if (!self->done_ && !self->gone_) self->conn_->SetPending(self);
+  });
+}
+
+HeaderList Exchange::StreamHeaders() const {
+  HeaderList h = info_.headers;
+  h.emplace_back("Cache-Control", "no-cache");
+  h.emplace_back("X-Accel-Buffering", "no");
+  return h;
+}
+
+void Exchange::DoNotify(std::string message) {
+  if (done_ || gone_) return;
+  if (!streaming_) {
+    streaming_ = true;
+    conn_->BeginStream(200, "text/event-stream", StreamHeaders());
+  }
+  conn_->StreamData(SseEvent(message));
+}
+
+void Exchange::DoAnswer(Answer answer) {
+  if (done_) return;
+  done_ = true;
+  if (metrics_ && !info_.method.empty()) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    metrics_->RecordRequest(info_.method, info_.modern ? 1 : 0, secs, answer.error_code != 0);
+  }
+  if (info_.on_answer) info_.on_answer(answer);
+  if (gone_) return;
+  if (streaming_) {
+    conn_->StreamData(SseEvent(answer.message));
+    conn_->EndStream();
+    return;
+  }
+  Response r;
+  r.status = StatusFor(answer, info_.modern);
+  r.content_type = "application/json";
+  r.body = std::move(answer.message);
+  r.headers = info_.headers;
+  conn_->Reply(std::move(r));
+}
+
+void Exchange::DoDrop() {
+  if (done_) return;
+  done_ = true;
+  if (gone_) return;
+  // The client cancelled the request: end its stream with no response.
+  if (!streaming_) conn_->BeginStream(200, "text/event-stream", StreamHeaders());
+  streaming_ = true;
+  conn_->EndStream();
+}
+
+void Exchange::OnClientGone() {
+  if (gone_) return;
+  gone_ = true;
+  if (!done_ && info_.on_gone) info_.on_gone();
+}
+
+}  // namespace mcph::http
