@@ -294,6 +294,31 @@ describe('HTTP: one endpoint, both eras', () => {
     await raw(host.url, { method: 'DELETE', headers: { 'mcp-session-id': sid } });
   });
 
+  it('legacy: POST SSE replies carry event ids; GET + Last-Event-ID replays the rest of that stream', async () => {
+    const sid = await legacySession(host.url);
+    const h = { 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' };
+    const call = { jsonrpc: '2.0', id: 'r1', method: 'tools/call', params: { name: 'misbehaving__progress', arguments: {}, _meta: { progressToken: 'tok' } } };
+    const r = await post(host.url, call, h);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^text\/event-stream/);
+    const ids = [...r.text.matchAll(/^id: (.*)$/gm)].map((m) => m[1]);
+    assert.equal(ids.length, 4, r.text);
+    assert.equal(new Set(ids).size, 4, 'ids are unique');
+    const stream = ids[0].split('-')[0];
+    assert.ok(ids.every((id) => id.split('-')[0] === stream), 'ids name their stream');
+    const again = await post(host.url, { ...call, id: 'r2' }, h);
+    const ids2 = [...again.text.matchAll(/^id: (.*)$/gm)].map((m) => m[1]);
+    assert.ok(ids2.length > 0 && ids2.every((id) => !ids.includes(id)), 'unique within the session');
+
+    const g = await raw(host.url, { headers: { accept: 'text/event-stream', 'mcp-session-id': sid, 'last-event-id': ids[0] } });
+    assert.equal(g.status, 200);
+    assert.deepEqual([...g.text.matchAll(/^id: (.*)$/gm)].map((m) => m[1]), ids.slice(1));
+    const msgs = [...g.text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]));
+    assert.deepEqual(msgs.map((m) => m.method ?? 'response'), ['notifications/progress', 'notifications/progress', 'response']);
+    assert.equal(msgs.at(-1).id, 'r1');
+    await raw(host.url, { method: 'DELETE', headers: { 'mcp-session-id': sid } });
+  });
+
   it('legacy: batches for 2025-03-26 sessions only', async () => {
     const old = await legacySession(host.url, '2025-03-26');
     const batch = [
@@ -329,6 +354,25 @@ describe('HTTP: one endpoint, both eras', () => {
     assert.ok(legacyInit && legacyInit.value >= 1, 'legacy initialize counted');
     assert.ok(samples.some((s) => s.name === 'mcp_request_duration_seconds_bucket' && s.labels.le === '+Inf'));
     assert.ok(samples.find((s) => s.name === 'mcp_active_connections').value >= 1);
+    assert.equal(families.get('mcp_tool_calls_total'), 'counter');
+    assert.equal(families.get('mcp_tool_errors_total'), 'counter');
+
+    // Per-tool counters: a call through HTTP counts on the tool's series, an isError result as an error.
+    const toolSample = (text, name, tool) =>
+      parsePrometheus(text).samples.find((s) => s.name === name && s.labels.tool === tool && s.labels.plugin === 'echo');
+    const before = toolSample(m.text, 'mcp_tool_calls_total', 'echo__echo');
+    assert.ok(before, 'every exposed tool has a series from start-up');
+    const errorsBefore = toolSample(m.text, 'mcp_tool_errors_total', 'echo__echo').value;
+    const ok = await post(host.url, modernRequest('tc1', 'tools/call', { name: 'echo__echo', arguments: { text: 'counted' } }),
+      modernHeaders('tools/call', 'echo__echo'));
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.json.result.content, [{ type: 'text', text: 'counted' }]);
+    const bad = await post(host.url, modernRequest('tc2', 'tools/call', { name: 'echo__echo', arguments: {} }),
+      modernHeaders('tools/call', 'echo__echo'));
+    assert.equal(bad.json.result.isError, true);
+    const after = await raw(`${host.origin}/metrics`);
+    assert.equal(toolSample(after.text, 'mcp_tool_calls_total', 'echo__echo').value, before.value + 2);
+    assert.equal(toolSample(after.text, 'mcp_tool_errors_total', 'echo__echo').value, errorsBefore + 1);
   });
 });
 

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "observability/metrics.h"
 #include "protocol/connection.h"
 #include "protocol/dispatcher.h"
 #include "protocol/errors.h"
@@ -885,4 +886,66 @@ TEST_CASE("Dispatcher: a batch with a cancelled request still answers the rest",
   REQUIRE(AwaitBatch(h, d));
   REQUIRE(d.Size() == 1);
   CHECK(Str(d[0]["id"]) == "b-ping");
+}
+
+// ---- Per-tool metrics ---------------------------------------------------------
+
+TEST_CASE("Dispatcher: tools/call counts calls and errors per tool", "[protocol][metrics]") {
+  Host h;
+  h.Initialize();
+  auto catalog = h.rt->state().snapshot();
+  const mcph::CatalogTool* echo = catalog->FindTool("echo");
+  const mcph::CatalogTool* failing = catalog->FindTool("returns_internal");
+  const mcph::CatalogTool* bad_output = catalog->FindTool("bad_output");
+  const mcph::CatalogTool* read_resource = catalog->FindTool("mcphost__read_resource");
+  REQUIRE(echo);
+  REQUIRE(failing);
+  REQUIRE(bad_output);
+  REQUIRE(read_resource);
+  for (const mcph::CatalogTool* t : {echo, failing, bad_output, read_resource}) {
+    REQUIRE(t->counters);
+    CHECK(t->counters->calls.load() == 0);
+    CHECK(t->counters->errors.load() == 0);
+  }
+  // The catalog's counters are the ones the shared Metrics renders.
+  const std::string echo_plugin = echo->plugin->descriptor().name;
+  CHECK(h.rt->state().metrics->ForTool("echo", echo_plugin) == echo->counters);
+
+  // Two successes, then an isError result (the input schema) and a JSON-RPC error (arguments not an object).
+  CHECK_FALSE(Result(h.Call(Legacy("1", "tools/call", R"("name":"echo","arguments":{"text":"a"})"), "1"))
+                  .HasMember("isError"));
+  CheckModernExtras(Result(h.Call(Modern("2", "tools/call", R"("name":"echo","arguments":{"text":"b"})"), "2")), false);
+  CHECK(Result(h.Call(Legacy("3", "tools/call", R"("name":"echo","arguments":{})"), "3"))["isError"].GetBool());
+  CHECK(ErrorCode(h.Call(Legacy("4", "tools/call", R"("name":"echo","arguments":[1])"), "4")) ==
+        mcph::rpc::kInvalidParams);
+  CHECK(echo->counters->calls.load() == 4);
+  CHECK(echo->counters->errors.load() == 2);
+
+  // A failing handler (isError) and a result the host refuses (-32603).
+  CHECK(Result(h.Call(Legacy("5", "tools/call", R"("name":"returns_internal","arguments":{})"), "5"))["isError"].GetBool());
+  CHECK(ErrorCode(h.Call(Legacy("6", "tools/call", R"("name":"bad_output","arguments":{})"), "6")) ==
+        mcph::rpc::kInternalError);
+  CHECK(failing->counters->calls.load() == 1);
+  CHECK(failing->counters->errors.load() == 1);
+  CHECK(bad_output->counters->calls.load() == 1);
+  CHECK(bad_output->counters->errors.load() == 1);
+
+  // The host's own tool is counted too, under the plugin label "mcphost".
+  h.Call(Legacy("7", "tools/call", R"("name":"mcphost__read_resource","arguments":{"uri":"test://misbehaving/readme"})"), "7");
+  h.Call(Legacy("8", "tools/call", R"("name":"mcphost__read_resource","arguments":{"uri":"mcphost://status"})"), "8");
+  h.Call(Legacy("9", "tools/call", R"("name":"mcphost__read_resource","arguments":{"uri":"test://none"})"), "9");
+  CHECK(read_resource->counters->calls.load() == 3);
+  CHECK(read_resource->counters->errors.load() == 1);
+
+  // An unknown tool reaches no tool: nothing counted anywhere.
+  CHECK(ErrorCode(h.Call(Legacy("10", "tools/call", R"("name":"nope","arguments":{})"), "10")) ==
+        mcph::rpc::kInvalidParams);
+  CHECK(echo->counters->calls.load() == 4);
+
+  std::string text = h.rt->state().metrics->RenderPrometheus();
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("mcp_tool_calls_total{tool=\"echo\",plugin=\"" + echo_plugin + "\"} 4\n"));
+  CHECK_THAT(text, Catch::Contains("mcp_tool_errors_total{tool=\"echo\",plugin=\"" + echo_plugin + "\"} 2\n"));
+  CHECK_THAT(text, Catch::Contains("mcp_tool_calls_total{tool=\"mcphost__read_resource\",plugin=\"mcphost\"} 3\n"));
+  CHECK_THAT(text, Catch::Contains("mcp_tool_errors_total{tool=\"mcphost__read_resource\",plugin=\"mcphost\"} 1\n"));
 }

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "config/glob_match.h"
+#include "observability/metrics.h"
 #include "util/json.h"
 
 namespace mcph {
@@ -144,6 +145,8 @@ Result<std::shared_ptr<const Catalog>> Catalog::Build(const std::vector<std::sha
       ct.def = &t;
       ct.plugin = p;
       if (t.flags & MCPP_TOOL_SERIAL) ct.serial = std::make_shared<std::mutex>();
+      if (options.metrics)
+        ct.counters = options.metrics->ForTool(ct.exposed_name, p->alias().empty() ? p->descriptor().name : p->alias());
       c->tools_.push_back(std::move(ct));
     }
     for (const ResourceDef& r : caps.resources) {
@@ -251,6 +254,7 @@ Result<std::shared_ptr<const Catalog>> Catalog::Build(const std::vector<std::sha
       w.EndObject();
       ct.listing_json = Finish(buf);
       ct.builtin = BuiltinKind::kReadResourceTool;
+      if (options.metrics) ct.counters = options.metrics->ForTool(ct.exposed_name, kHostAlias);
       c->tools_.push_back(std::move(ct));
     }
   }

@@ -24,6 +24,9 @@
 
 namespace mcph {
 
+class Metrics;
+struct ToolCounters;
+
 // Counters the host's status resource reports; shared by every snapshot.
 struct HostStats {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -40,6 +43,9 @@ struct CatalogTool {
   std::shared_ptr<PluginInstance> plugin;       // null for host tools
   std::shared_ptr<std::mutex> serial;           // set for MCPP_TOOL_SERIAL tools
   BuiltinKind builtin = BuiltinKind::kNone;
+  // Calls and errors of this tool (set when Options::metrics is); looked up
+  // once at build time, so the call path only does relaxed atomic adds.
+  std::shared_ptr<ToolCounters> counters;
 };
 
 struct CatalogResource {
@@ -71,6 +77,7 @@ class Catalog {
     bool resource_tools = true;
     std::string instructions;  // the operator's, before the plugins'
     bool host_capabilities = true;  // the host's own resources and tools (off for `inspect`)
+    Metrics* metrics = nullptr;     // when set, every tool gets its per-tool counters from it
   };
 
   static Result<std::shared_ptr<const Catalog>> Build(

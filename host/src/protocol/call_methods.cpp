@@ -13,6 +13,10 @@
 //              -32002, modern -32602, both with data.uri), INVALID_ARGUMENT ->
 //              -32602, anything else -> -32603.
 // A request the client cancelled gets no answer, as the spec asks.
+//
+// Every tools/call that names a known tool counts one call on the tool's
+// counters (mcp_tool_calls_total), and one error (mcp_tool_errors_total) when
+// its answer is an error: an isError result or a JSON-RPC error.
 #include <rapidjson/schema.h>
 #include <spdlog/spdlog.h>
 
@@ -20,6 +24,7 @@
 #include <boost/asio/post.hpp>
 #include <shared_mutex>
 
+#include "observability/metrics.h"
 #include "protocol/errors.h"
 #include "protocol/methods.h"
 #include "plugins/result_builder.h"
@@ -95,6 +100,13 @@ MethodResult RunOnPool(ServerState& s, const RequestContext& rc, std::shared_ptr
     (void)s;
   });
   return std::nullopt;
+}
+
+// One tools/call that reached `tool`, answered with an error or not.
+void CountToolCall(const CatalogTool& tool, bool error) {
+  if (!tool.counters) return;
+  tool.counters->calls.fetch_add(1, std::memory_order_relaxed);
+  if (error) tool.counters->errors.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::string ToolErrorResult(ServerState& s, const RequestContext& rc, std::string_view text) {
@@ -197,9 +209,11 @@ std::string FailureText(const HandlerOutcome& o, const CallContext& call, const 
   }
 }
 
-// The result of one tools/call, after the handler returned.
+// The result of one tools/call, after the handler returned. `error` says
+// whether it is an error (a JSON-RPC error or an isError result).
 Answer FinishToolCall(ServerState& s, const RequestContext& rc, const CatalogTool& tool,
-                           const HandlerOutcome& o, const CallContext& call, const ResultBuilder& rb) {
+                           const HandlerOutcome& o, const CallContext& call, const ResultBuilder& rb, bool& error) {
+  error = true;  // every early return below is one
   const std::string label = "tool '" + tool.exposed_name + "'";
   if (o.threw || o.status != MCPP_OK) {
     std::string text = FailureText(o, call, label.c_str());
@@ -247,6 +261,7 @@ Answer FinishToolCall(ServerState& s, const RequestContext& rc, const CatalogToo
     w.Key("isError");
     w.Bool(true);
   }
+  error = rb.is_error();
   return reply.Finish(s.identity, -1, rb.meta_json());
 }
 
@@ -327,9 +342,12 @@ std::string HostResourceText(ServerState& s, const Catalog& catalog, BuiltinKind
 
 // mcphost__read_resource: a resource read answered as a tool result.
 MethodResult ReadResourceAsTool(ServerState& s, RequestContext& rc, std::shared_ptr<const Catalog> catalog,
-                                const rapidjson::Value& args) {
+                                const CatalogTool& tool, const rapidjson::Value& args) {
   const rapidjson::Value* uri_v = FindMember(args, "uri");
-  if (!uri_v || !uri_v->IsString()) return ToolErrorResult(s, rc, "read_resource needs a string argument \"uri\"");
+  if (!uri_v || !uri_v->IsString()) {
+    CountToolCall(tool, /*error=*/true);
+    return ToolErrorResult(s, rc, "read_resource needs a string argument \"uri\"");
+  }
   std::string uri(StringOf(*uri_v));
   const CatalogResource* res = catalog->FindResource(uri);
   if (res && res->builtin != BuiltinKind::kNone) {
@@ -352,16 +370,22 @@ MethodResult ReadResourceAsTool(ServerState& s, RequestContext& rc, std::shared_
     w.EndObject();
     w.EndObject();
     w.EndArray();
+    CountToolCall(tool, /*error=*/false);
     return reply.Finish(s.identity);
   }
   std::string vars = "{}";
   const CatalogTemplate* tmpl = res ? nullptr : catalog->MatchTemplate(uri, vars);
-  if (!res && !tmpl) return ToolErrorResult(s, rc, "Resource not found: " + uri);
+  if (!res && !tmpl) {
+    CountToolCall(tool, /*error=*/true);
+    return ToolErrorResult(s, rc, "Resource not found: " + uri);
+  }
   const PluginInstance& plugin = res ? *res->plugin : *tmpl->plugin;
-  return RunOnPool(s, rc, MakeCall(rc, plugin),
-                   [&s, rc, catalog, res, tmpl, uri, vars](CallContext& call) -> Answer {
+  MethodResult refused = RunOnPool(s, rc, MakeCall(rc, plugin),
+                   [&s, rc, catalog, &tool, res, tmpl, uri, vars](CallContext& call) -> Answer {
                      ResultBuilder rb(HandlerKind::kResourceAsTool, uri, kMaxResultBytes);
                      HandlerOutcome o = ReadFromPlugin(res, tmpl, uri, vars, call, rb);
+                     bool failed = o.threw || o.status != MCPP_OK || rb.item_count() == 0 || !rb.misbehaviour().empty();
+                     CountToolCall(tool, failed);
                      if (o.threw || o.status != MCPP_OK || rb.item_count() == 0)
                        return ToolErrorResult(s, rc,
                                               o.status == MCPP_ERR_NOT_FOUND || (o.status == MCPP_OK && !o.threw)
@@ -378,6 +402,8 @@ MethodResult ReadResourceAsTool(ServerState& s, RequestContext& rc, std::shared_
                      w.EndArray();
                      return reply.Finish(s.identity);
                    });
+  if (refused) CountToolCall(tool, /*error=*/true);  // e.g. its id is already in flight
+  return refused;
 }
 
 }  // namespace
@@ -391,28 +417,38 @@ MethodResult CallTool(ServerState& s, RequestContext& rc, const Params& p) {
   if (!tool)
     return ErrorReply(rc.id_json, rpc::kInvalidParams, "Unknown tool: " + std::string(StringOf(*name)) +
                                                            " (tools/list shows the available tools)");
+  // From here on the call has reached the tool and is counted (once) on its counters.
   static const rapidjson::Value kEmptyObject(rapidjson::kObjectType);
   const rapidjson::Value* args = FindMember(p, "arguments");
   if (args && args->IsNull()) args = nullptr;
-  if (args && !args->IsObject())
+  if (args && !args->IsObject()) {
+    CountToolCall(*tool, /*error=*/true);
     return ErrorReply(rc.id_json, rpc::kInvalidParams, "tools/call: params.arguments must be an object");
+  }
   if (!args) args = &kEmptyObject;
 
-  if (tool->builtin == BuiltinKind::kReadResourceTool) return ReadResourceAsTool(s, rc, catalog, *args);
+  if (tool->builtin == BuiltinKind::kReadResourceTool) return ReadResourceAsTool(s, rc, catalog, *tool, *args);
 
-  if (std::string why = SchemaViolation(*tool->def->input_schema, *args); !why.empty())
+  if (std::string why = SchemaViolation(*tool->def->input_schema, *args); !why.empty()) {
+    CountToolCall(*tool, /*error=*/true);
     return ToolErrorResult(s, rc, "Invalid arguments for tool '" + tool->exposed_name + "': " + why);
+  }
 
   std::string args_json = ToJson(*args);
-  return RunOnPool(s, rc, MakeCall(rc, *tool->plugin),
+  MethodResult refused = RunOnPool(s, rc, MakeCall(rc, *tool->plugin),
                    [&s, rc, catalog, tool, args_json = std::move(args_json)](CallContext& call) -> Answer {
                      ResultBuilder rb(HandlerKind::kTool, {}, kMaxResultBytes);
                      HandlerOutcome o = Guarded(*tool->plugin, tool->serial.get(), [&] {
                        return tool->def->call(tool->def->user_data, call.table(), {args_json.data(), args_json.size()},
                                               rb.table());
                      });
-                     return FinishToolCall(s, rc, *tool, o, call, rb);
+                     bool error = true;
+                     Answer answer = FinishToolCall(s, rc, *tool, o, call, rb, error);
+                     CountToolCall(*tool, error);
+                     return answer;
                    });
+  if (refused) CountToolCall(*tool, /*error=*/true);  // e.g. its id is already in flight
+  return refused;
 }
 
 MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {

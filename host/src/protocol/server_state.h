@@ -1,5 +1,6 @@
 // server_state.h - what every request handler shares: the config, the
-// current catalog snapshot, counters and the worker pool.
+// current catalog snapshot, counters (including the metrics every transport
+// renders) and the worker pool.
 //
 // The catalog pointer is swapped atomically on change; a request loads it
 // once and keeps that snapshot until it is answered.
@@ -11,13 +12,18 @@
 
 #include "catalog/catalog.h"
 #include "config/host_config.h"
+#include "observability/metrics.h"
 #include "protocol/reply.h"
 
 namespace mcph {
 
 struct ServerState {
-  ServerState(ServerConfig cfg, std::shared_ptr<const Catalog> initial, size_t workers)
-      : config(std::move(cfg)), catalog(std::move(initial)), pool(workers) {
+  ServerState(ServerConfig cfg, std::shared_ptr<const Catalog> initial, size_t workers,
+              std::shared_ptr<Metrics> shared_metrics = nullptr)
+      : config(std::move(cfg)),
+        metrics(shared_metrics ? std::move(shared_metrics) : std::make_shared<Metrics>()),
+        catalog(std::move(initial)),
+        pool(workers) {
     identity.name = config.name;
   }
 
@@ -27,6 +33,10 @@ struct ServerState {
   const ServerConfig config;
   ServerIdentity identity;
   HostStats stats;
+  // The Prometheus counters, shared by every transport (and by the catalog
+  // snapshots' per-tool counters). A shared_ptr so HTTP connections, which may
+  // outlive the server, can keep it alive.
+  const std::shared_ptr<Metrics> metrics;
   std::atomic<std::shared_ptr<const Catalog>> catalog;
   boost::asio::thread_pool pool;
 };

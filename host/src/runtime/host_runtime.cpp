@@ -17,6 +17,10 @@ Result<std::unique_ptr<HostRuntime>> HostRuntime::Start(const HostConfig& config
   rt->catalog_options_.max_name_length = config.server.max_name_length;
   rt->catalog_options_.resource_tools = config.server.resource_tools;
   rt->catalog_options_.instructions = config.server.instructions;
+  // One Metrics for the whole host: every transport records into it and every
+  // catalog snapshot (this one and each rebuild) takes its tool counters from it.
+  auto metrics = std::make_shared<Metrics>();
+  rt->catalog_options_.metrics = metrics.get();
 
   HostRuntime* self = rt.get();
   rt->events_ = std::make_shared<PluginEvents>();
@@ -33,7 +37,7 @@ Result<std::unique_ptr<HostRuntime>> HostRuntime::Start(const HostConfig& config
 
   size_t workers = config.server.workers > 0 ? static_cast<size_t>(config.server.workers)
                                              : std::max(2u, std::thread::hardware_concurrency());
-  rt->state_ = std::make_unique<ServerState>(config.server, catalog.value(), workers);
+  rt->state_ = std::make_unique<ServerState>(config.server, catalog.value(), workers, std::move(metrics));
   rt->dispatcher_ = std::make_unique<Dispatcher>(*rt->state_);
   return rt;
 }

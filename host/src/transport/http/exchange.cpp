@@ -5,6 +5,7 @@
 
 #include "observability/metrics.h"
 #include "protocol/errors.h"
+#include "transport/http/session_stream.h"
 
 namespace mcph::http {
 
@@ -87,13 +88,25 @@ HeaderList Exchange::StreamHeaders() const {
   return h;
 }
 
+std::string Exchange::Event(std::string_view message, bool last) {
+  if (!info_.events) return SseEvent(message);
+  if (stream_no_ == 0) stream_no_ = info_.events->OpenPostStream().value_or(0);
+  if (stream_no_ == 0) return SseEvent(message);  // the session ended
+  return info_.events->RecordPost(stream_no_, message, last);
+}
+
 void Exchange::DoNotify(std::string message) {
-  if (done_ || gone_) return;
+  if (done_) return;
+  if (gone_) {
+    // A legacy client that lost the stream may resume it with GET + Last-Event-ID.
+    if (streaming_ && info_.events) Event(message, false);
+    return;
+  }
   if (!streaming_) {
     streaming_ = true;
     conn_->BeginStream(200, "text/event-stream", StreamHeaders());
   }
-  conn_->StreamData(SseEvent(message));
+  conn_->StreamData(Event(message, false));
 }
 
 void Exchange::DoAnswer(Answer answer) {
@@ -104,9 +117,12 @@ void Exchange::DoAnswer(Answer answer) {
     metrics_->RecordRequest(info_.method, info_.modern ? 1 : 0, secs, answer.error_code != 0);
   }
   if (info_.on_answer) info_.on_answer(answer);
-  if (gone_) return;
+  if (gone_) {
+    if (streaming_ && info_.events) Event(answer.message, true);  // kept for a resuming client
+    return;
+  }
   if (streaming_) {
-    conn_->StreamData(SseEvent(answer.message));
+    conn_->StreamData(Event(answer.message, true));
     conn_->EndStream();
     return;
   }

@@ -25,6 +25,8 @@ class Metrics;
 
 namespace mcph::http {
 
+class SessionStream;
+
 // The HTTP status of a JSON-RPC answer. Modern: envelope/era/version refusals
 // 400 (-32601: 404), -32021 400, everything else 200. Legacy: refusals 400,
 // except -32601 (200: SDK clients read a 404 as "session gone").
@@ -41,6 +43,10 @@ struct ExchangeInfo {
   std::function<void(const Answer&)> on_answer;  // on the connection's thread, before writing
   std::function<void()> on_gone;                 // the client disconnected before the answer
   std::shared_ptr<void> hold;    // kept until the exchange ends (session use, drain counter)
+  // Legacy sessions only: the session's event store. An SSE reply then gets
+  // event ids and its events are kept for GET + Last-Event-ID resumption
+  // (session_stream.h). Modern and stateless replies have none (no ids).
+  std::shared_ptr<SessionStream> events;
 };
 
 class Exchange : public Outbound, public PendingListener, public std::enable_shared_from_this<Exchange> {
@@ -64,6 +70,8 @@ class Exchange : public Outbound, public PendingListener, public std::enable_sha
   void DoAnswer(Answer answer);
   void DoDrop();
   HeaderList StreamHeaders() const;
+  // The SSE form of one event: with an id (and kept) for legacy sessions.
+  std::string Event(std::string_view message, bool last);
 
   std::shared_ptr<HttpConnection> conn_;
   ExchangeInfo info_;
@@ -74,6 +82,7 @@ class Exchange : public Outbound, public PendingListener, public std::enable_sha
   bool streaming_ = false;
   bool done_ = false;
   bool gone_ = false;
+  uint64_t stream_no_ = 0;  // the session's number for this SSE reply (0 = none yet)
 };
 
 }  // namespace mcph::http

@@ -53,7 +53,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Create(HostRuntime& runtime, con
 }
 
 HttpServer::HttpServer(HostRuntime& runtime, const HttpConfig& cfg, size_t max_body_bytes, std::string bound_host)
-    : runtime_(runtime), cfg_(cfg), bound_host_(std::move(bound_host)), guard_(cfg_, bound_host_) {
+    : runtime_(runtime),
+      cfg_(cfg),
+      bound_host_(std::move(bound_host)),
+      guard_(cfg_, bound_host_),
+      registry_(std::make_shared<Registry>(runtime.state().metrics)),
+      metrics_(*registry_->metrics) {
   limits_.header_timeout = std::chrono::milliseconds(cfg.header_timeout_ms);
   limits_.body_timeout = std::chrono::milliseconds(cfg.body_timeout_ms);
   limits_.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
@@ -130,13 +135,13 @@ void HttpServer::ScheduleSweep() {
 }
 
 void HttpServer::Registry::Opened(const std::shared_ptr<HttpConnection>& conn) {
-  metrics.ConnectionOpened();
+  metrics->ConnectionOpened();
   std::lock_guard lock(mu);
   conns.emplace(conn.get(), conn);
 }
 
 void HttpServer::Registry::Closed(HttpConnection* conn) {
-  metrics.ConnectionClosed();
+  metrics->ConnectionClosed();
   std::lock_guard lock(mu);
   conns.erase(conn);
 }

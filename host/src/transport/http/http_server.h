@@ -58,7 +58,7 @@ class HttpServer : public RequestHandler {
   Response OnBadRequest(int status, const std::string& why) override;
   bool draining() const override { return draining_.load(std::memory_order_relaxed); }
 
-  Metrics& metrics() { return registry_->metrics; }
+  Metrics& metrics() { return *registry_->metrics; }
   SessionTable& sessions() { return endpoint_->sessions(); }
 
  private:
@@ -82,14 +82,17 @@ class HttpServer : public RequestHandler {
   OriginGuard guard_;
   BearerAuth auth_;
   struct Registry : ConnectionRegistry {
+    explicit Registry(std::shared_ptr<Metrics> m) : metrics(std::move(m)) {}
     void Opened(const std::shared_ptr<HttpConnection>& conn) override;
     void Closed(HttpConnection* conn) override;
-    Metrics metrics;
+    // The runtime's (ServerState::metrics), shared so a connection that
+    // outlives the server still records into a live object.
+    const std::shared_ptr<Metrics> metrics;
     std::mutex mu;
     std::unordered_map<HttpConnection*, std::weak_ptr<HttpConnection>> conns;
   };
-  std::shared_ptr<Registry> registry_ = std::make_shared<Registry>();
-  Metrics& metrics_ = registry_->metrics;
+  std::shared_ptr<Registry> registry_;
+  Metrics& metrics_;
   std::atomic<bool> draining_{false};
   std::unique_ptr<McpEndpoint> endpoint_;
 };

@@ -349,6 +349,7 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
   }
   headers.emplace_back("Mcp-Session-Id", session->id);
   info.headers = std::move(headers);
+  info.events = session->stream;  // SSE replies get event ids and can be resumed
   auto state = session->state;
   dispatch(false, std::move(state), std::move(session), std::move(info));
 }
@@ -371,12 +372,8 @@ void McpEndpoint::Get(const std::shared_ptr<HttpConnection>& conn, Request& req,
   auto session = sessions_.Find(std::string(*sid));
   if (!session)
     return conn->Reply(JsonRpcError(404, kLegacySessionNotFound, "Session not found", {}, std::move(headers)));
-  std::optional<uint64_t> last;
-  if (auto l = Header(req, "last-event-id")) {
-    uint64_t v = 0;
-    auto r = std::from_chars(l->data(), l->data() + l->size(), v);
-    if (r.ec == std::errc()) last = v;
-  }
+  std::optional<EventCursor> last;
+  if (auto l = Header(req, "last-event-id")) last = ParseEventId(*l);
   headers.emplace_back("Mcp-Session-Id", session->id);
   if (!session->stream->Attach(conn, last, headers))
     return conn->Reply(JsonRpcError(409, kLegacyBadRequest, "Conflict: this session already has a stream open", {},

@@ -1,0 +1,219 @@
+// http_resume_test.cpp - legacy (2025-11-25) SSE resumability: POST SSE
+// replies carry event ids "<stream>-<seq>" unique in the session, and GET
+// with Last-Event-ID replays the rest of that stream (response included).
+#include <catch2/catch.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <regex>
+#include <thread>
+
+#include "runtime/host_runtime.h"
+#include "transport/http/http_server.h"
+#include "transport/http/session_stream.h"
+#include "util/json.h"
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+struct Served {
+  explicit Served(mcph::HttpConfig http = {}) {
+    mcph::HostConfig cfg;
+    cfg.server.workers = 2;
+    cfg.server.transport = "http";
+    http.listen = "127.0.0.1:0";
+    http.threads = 2;
+    cfg.server.http = http;
+    mcph::PluginConfig echo;
+    echo.path = std::string(MCPHOST_TEST_PLUGIN_DIR) + "/libmcphost_echo.so";
+    echo.has_alias = true;
+    echo.alias = "";
+    echo.line = 1;
+    mcph::PluginConfig mis;
+    mis.path = std::string(MCPHOST_TEST_FIXTURE_DIR) + "/libmisbehaving.so";
+    mis.line = 2;
+    cfg.plugins = {echo, mis};
+    auto r = mcph::HostRuntime::Start(cfg, true);
+    REQUIRE(r.ok());
+    rt = std::move(r.value());
+    auto s = mcph::http::HttpServer::Create(*rt, cfg.server.http, 1024 * 1024);
+    REQUIRE(s.ok());
+    server = std::move(s.value());
+    port = server->port();
+    thread = std::thread([this] { server->Run(false); });
+  }
+  ~Served() {
+    server->BeginDrain();
+    thread.join();
+  }
+  std::unique_ptr<mcph::HostRuntime> rt;
+  std::unique_ptr<mcph::http::HttpServer> server;
+  uint16_t port = 0;
+  std::thread thread;
+};
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  bhttp::fields headers;
+  std::string header(const char* name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : std::string(it->value());
+  }
+};
+
+Reply Do(uint16_t port, bhttp::verb verb, const std::string& target, const std::string& body,
+         std::vector<std::pair<std::string, std::string>> headers = {}, bool default_headers = true) {
+  net::io_context ioc;
+  tcp::socket sock(ioc);
+  sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  bhttp::request<bhttp::string_body> req(verb, target, 11);
+  req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port));
+  if (default_headers) {
+    req.set(bhttp::field::accept, "application/json, text/event-stream");
+    req.set(bhttp::field::content_type, "application/json");
+  }
+  for (auto& [k, v] : headers) req.set(k, v);
+  req.body() = body;
+  req.prepare_payload();
+  bhttp::write(sock, req);
+  beast::flat_buffer buf;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(sock, buf, res);
+  Reply r;
+  r.status = static_cast<int>(res.result_int());
+  r.body = res.body();
+  r.headers = res.base();
+  return r;
+}
+
+Reply PostMcp(uint16_t port, const std::string& body, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  return Do(port, bhttp::verb::post, "/mcp", body, std::move(headers));
+}
+
+std::vector<std::pair<std::string, std::string>> ModernHeaders(const std::string& method, const std::string& name = "") {
+  std::vector<std::pair<std::string, std::string>> h = {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", method}};
+  if (!name.empty()) h.emplace_back("Mcp-Name", name);
+  return h;
+}
+
+
+std::vector<std::string> EventIds(const std::string& body) {
+  std::vector<std::string> ids;
+  static const std::regex re("(^|\n)id: ([^\n]*)\n");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), re); it != std::sregex_iterator(); ++it)
+    ids.push_back((*it)[2].str());
+  return ids;
+}
+
+std::string LegacySession(uint16_t port) {
+  auto init = PostMcp(port,
+                      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})");
+  REQUIRE(init.status == 200);
+  std::string sid = init.header("Mcp-Session-Id");
+  REQUIRE(!sid.empty());
+  REQUIRE(PostMcp(port, R"({"jsonrpc":"2.0","method":"notifications/initialized"})", {{"Mcp-Session-Id", sid}}).status ==
+          202);
+  return sid;
+}
+
+const char* kProgressCall =
+    R"({"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"misbehaving__progress","arguments":{},"_meta":{"progressToken":"t1"}}})";
+
+}  // namespace
+
+TEST_CASE("http: event ids parse as <stream>-<seq>", "[http]") {
+  using mcph::http::ParseEventId;
+  auto a = ParseEventId("3-7");
+  REQUIRE(a);
+  CHECK(a->stream == 3);
+  CHECK(a->seq == 7);
+  auto b = ParseEventId("12");
+  REQUIRE(b);
+  CHECK(b->stream == 0);
+  CHECK(b->seq == 12);
+  CHECK_FALSE(ParseEventId("x-1"));
+  CHECK_FALSE(ParseEventId("1-"));
+  CHECK_FALSE(ParseEventId(""));
+}
+
+TEST_CASE("http: legacy POST SSE streams carry event ids and resume with GET + Last-Event-ID", "[http]") {
+  Served s;
+  std::string sid = LegacySession(s.port);
+  std::vector<std::pair<std::string, std::string>> h = {{"Mcp-Session-Id", sid}, {"MCP-Protocol-Version", "2025-11-25"}};
+
+  auto r = PostMcp(s.port, kProgressCall, h);
+  REQUIRE(r.status == 200);
+  CHECK(r.header("Content-Type") == "text/event-stream");
+  auto ids = EventIds(r.body);
+  REQUIRE(ids.size() == 4);  // 3 progress notifications, then the response
+  CHECK(ids == std::vector<std::string>{"1-1", "1-2", "1-3", "1-4"});
+  CHECK(r.body.rfind("\"result\"") > r.body.rfind("notifications/progress"));
+
+  // A second SSE reply is another stream: ids stay unique in the session.
+  auto r2 = PostMcp(s.port, std::string(kProgressCall).replace(std::string(kProgressCall).find("c1"), 2, "c2"), h);
+  REQUIRE(r2.status == 200);
+  auto ids2 = EventIds(r2.body);
+  REQUIRE(ids2.size() == 4);
+  CHECK(ids2.front() == "2-1");
+
+  // Resume stream 1 after its first event: the later two progress events and the response.
+  auto g = Do(s.port, bhttp::verb::get, "/mcp", "",
+              {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", sid}, {"Last-Event-ID", ids[0]}}, false);
+  REQUIRE(g.status == 200);
+  CHECK(g.header("Content-Type") == "text/event-stream");
+  CHECK(EventIds(g.body) == std::vector<std::string>{"1-2", "1-3", "1-4"});
+  CHECK_THAT(g.body, Catch::Contains("step 2 of 3"));
+  CHECK(g.body.find("step 1 of 3") == std::string::npos);
+  CHECK_THAT(g.body, Catch::Contains("\"id\":\"c1\""));
+  CHECK(g.body.find("\"id\":\"c2\"") == std::string::npos);  // only that stream's events
+
+  // Resuming after the last event: nothing left, the stream ends at once.
+  auto end = Do(s.port, bhttp::verb::get, "/mcp", "",
+                {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", sid}, {"Last-Event-ID", ids.back()}}, false);
+  CHECK(end.status == 200);
+  CHECK(EventIds(end.body).empty());
+
+  // Modern streams keep having no ids.
+  auto modern = PostMcp(
+      s.port,
+      R"({"jsonrpc":"2.0","id":"m","method":"tools/call","params":{"name":"misbehaving__progress","arguments":{},"_meta":{"progressToken":"t1","io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}})",
+      ModernHeaders("tools/call", "misbehaving__progress"));
+  CHECK(modern.status == 200);
+  CHECK(EventIds(modern.body).empty());
+  CHECK(Do(s.port, bhttp::verb::delete_, "/mcp", "", {{"Mcp-Session-Id", sid}}).status == 200);
+}
+
+TEST_CASE("http: idle legacy GET streams get keep-alive comments", "[http]") {
+  mcph::http::SessionStream::SetKeepAliveForTesting(std::chrono::milliseconds(100));
+  Served s;
+  std::string sid = LegacySession(s.port);
+  net::io_context ioc;
+  tcp::socket sock(ioc);
+  sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port));
+  std::string req = "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(s.port) +
+                    "\r\nAccept: text/event-stream\r\nMcp-Session-Id: " + sid + "\r\n\r\n";
+  net::write(sock, net::buffer(req));
+  std::string got;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (got.find(": keep-alive\n\n") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    char buf[1024];
+    boost::system::error_code ec;
+    size_t n = sock.read_some(net::buffer(buf), ec);
+    if (ec) break;
+    got.append(buf, n);
+  }
+  mcph::http::SessionStream::SetKeepAliveForTesting(mcph::http::SessionStream::kKeepAlive);
+  CHECK_THAT(got, Catch::Contains("200"));
+  CHECK_THAT(got, Catch::Contains(": stream open"));
+  CHECK_THAT(got, Catch::Contains(": keep-alive\n\n"));
+  sock.close();
+  CHECK(Do(s.port, bhttp::verb::delete_, "/mcp", "", {{"Mcp-Session-Id", sid}}).status == 200);
+}
