@@ -12,6 +12,7 @@
 
 #include "runtime/host_runtime.h"
 #include "transport/http/http_server.h"
+#include "http_test_support.h"
 #include "util/json.h"
 
 namespace net = boost::asio;
@@ -19,91 +20,12 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = net::ip::tcp;
 
+using namespace http_test;  // Served, Reply, Do, PostMcp, ModernHeaders
+
 namespace {
 
 const char* kMeta =
     R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}})";
-
-struct Served {
-  explicit Served(mcph::HttpConfig http = {}) {
-    mcph::HostConfig cfg;
-    cfg.server.workers = 2;
-    cfg.server.transport = "http";
-    http.listen = "127.0.0.1:0";
-    http.threads = 2;
-    cfg.server.http = http;
-    mcph::PluginConfig echo;
-    echo.path = std::string(MCPHOST_TEST_PLUGIN_DIR) + "/libmcphost_echo.so";
-    echo.has_alias = true;
-    echo.alias = "";
-    echo.line = 1;
-    mcph::PluginConfig mis;
-    mis.path = std::string(MCPHOST_TEST_FIXTURE_DIR) + "/libmisbehaving.so";
-    mis.line = 2;
-    cfg.plugins = {echo, mis};
-    auto r = mcph::HostRuntime::Start(cfg, true);
-    REQUIRE(r.ok());
-    rt = std::move(r.value());
-    auto s = mcph::http::HttpServer::Create(*rt, cfg.server.http, 1024 * 1024);
-    REQUIRE(s.ok());
-    server = std::move(s.value());
-    port = server->port();
-    thread = std::thread([this] { server->Run(false); });
-  }
-  ~Served() {
-    server->BeginDrain();
-    thread.join();
-  }
-  std::unique_ptr<mcph::HostRuntime> rt;
-  std::unique_ptr<mcph::http::HttpServer> server;
-  uint16_t port = 0;
-  std::thread thread;
-};
-
-struct Reply {
-  int status = 0;
-  std::string body;
-  bhttp::fields headers;
-  std::string header(const char* name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : std::string(it->value());
-  }
-};
-
-Reply Do(uint16_t port, bhttp::verb verb, const std::string& target, const std::string& body,
-         std::vector<std::pair<std::string, std::string>> headers = {}, bool default_headers = true) {
-  net::io_context ioc;
-  tcp::socket sock(ioc);
-  sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  bhttp::request<bhttp::string_body> req(verb, target, 11);
-  req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port));
-  if (default_headers) {
-    req.set(bhttp::field::accept, "application/json, text/event-stream");
-    req.set(bhttp::field::content_type, "application/json");
-  }
-  for (auto& [k, v] : headers) req.set(k, v);
-  req.body() = body;
-  req.prepare_payload();
-  bhttp::write(sock, req);
-  beast::flat_buffer buf;
-  bhttp::response<bhttp::string_body> res;
-  bhttp::read(sock, buf, res);
-  Reply r;
-  r.status = static_cast<int>(res.result_int());
-  r.body = res.body();
-  r.headers = res.base();
-  return r;
-}
-
-Reply PostMcp(uint16_t port, const std::string& body, std::vector<std::pair<std::string, std::string>> headers = {}) {
-  return Do(port, bhttp::verb::post, "/mcp", body, std::move(headers));
-}
-
-std::vector<std::pair<std::string, std::string>> ModernHeaders(const std::string& method, const std::string& name = "") {
-  std::vector<std::pair<std::string, std::string>> h = {{"MCP-Protocol-Version", "2026-07-28"}, {"Mcp-Method", method}};
-  if (!name.empty()) h.emplace_back("Mcp-Name", name);
-  return h;
-}
 
 int ErrorCode(const std::string& body) {
   rapidjson::Document d;
