@@ -7,11 +7,15 @@
 // of one legacy session. Thread-safe: transport and worker threads share it.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "plugins/call_context.h"
 
@@ -53,12 +57,21 @@ struct LegacySession {
   std::atomic<int> log_min_level{1};  // MCPP_LOG_INFO until logging/setLevel
 };
 
-// What outlives one exchange: the legacy session negotiated by initialize and
+// What outlives one exchange: the legacy session negotiated by initialize,
 // the requests in flight (so notifications/cancelled sent on one HTTP POST
-// reaches a call started by another). stdio has one per pipe; HTTP one per
-// legacy session (shared by all its POSTs) and a fresh one per modern POST.
+// reaches a call started by another), the long-lived streams a client may
+// end the same way (subscriptions/listen), and the requests the host sent to
+// the client that await its response (elicitation, sampling, roots for legacy
+// clients). stdio has one per pipe; HTTP one per legacy session (shared by
+// all its POSTs) and a fresh one per modern POST.
 class SessionState {
  public:
+  // Called with the client's whole response message (it has "result" or
+  // "error"), or with nullptr when none will come (the session ended).
+  using ResponseHandler = std::function<void(const rapidjson::Value* response)>;
+
+  ~SessionState() { FailPending(); }
+
   LegacySession& legacy() { return legacy_; }
 
   // Registers a call in flight under its request id (raw JSON); false when
@@ -71,27 +84,94 @@ class SessionState {
     std::lock_guard lock(mu_);
     in_flight_.erase(id_json);
   }
-  // Cancels the call with that id, if any; true when one was found.
-  bool Cancel(const std::string& id_json) {
+  // A long-lived request (subscriptions/listen) that Cancel and CancelAll end
+  // by calling `cancel`, but that InFlightCount does not count: it has no end
+  // of its own to wait for. False when the id is taken.
+  bool AddStream(const std::string& id_json, std::function<void()> cancel) {
     std::lock_guard lock(mu_);
-    auto it = in_flight_.find(id_json);
-    if (it == in_flight_.end()) return false;
-    it->second->Cancel();
+    if (in_flight_.count(id_json)) return false;
+    return streams_.emplace(id_json, std::move(cancel)).second;
+  }
+  void RemoveStream(const std::string& id_json) {
+    std::lock_guard lock(mu_);
+    streams_.erase(id_json);
+  }
+  // Cancels the call or stream with that id, if any; true when one was found.
+  bool Cancel(const std::string& id_json) {
+    std::function<void()> stream_cancel;
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = in_flight_.find(id_json); it != in_flight_.end()) {
+        it->second->Cancel();
+        return true;
+      }
+      auto it = streams_.find(id_json);
+      if (it == streams_.end()) return false;
+      stream_cancel = it->second;
+    }
+    stream_cancel();  // outside the lock: it may call RemoveStream
     return true;
   }
   void CancelAll() {
-    std::lock_guard lock(mu_);
-    for (auto& [id, call] : in_flight_) call->Cancel();
+    std::vector<std::function<void()>> stream_cancels;
+    {
+      std::lock_guard lock(mu_);
+      for (auto& [id, call] : in_flight_) call->Cancel();
+      for (auto& [id, cancel] : streams_) stream_cancels.push_back(cancel);
+    }
+    for (auto& c : stream_cancels) c();
   }
   size_t InFlightCount() {
     std::lock_guard lock(mu_);
     return in_flight_.size();
   }
 
+  // A fresh id for a request the host sends to the client: a JSON string
+  // that no client id of ours can be confused with ("mcph-<n>").
+  std::string NextRequestId() {
+    return "\"mcph-" + std::to_string(next_request_.fetch_add(1, std::memory_order_relaxed)) + "\"";
+  }
+  // Waits for the response to the host's request `id_json`; `handler` runs
+  // on the thread that delivers it (the reader), once.
+  void AwaitResponse(const std::string& id_json, ResponseHandler handler) {
+    std::lock_guard lock(mu_);
+    pending_[id_json] = std::move(handler);
+  }
+  // Gives up waiting (a timeout); false when the response already came.
+  bool StopAwaiting(const std::string& id_json) {
+    std::lock_guard lock(mu_);
+    return pending_.erase(id_json) > 0;
+  }
+  // A response from the client: true when the host awaited it.
+  bool DeliverResponse(const std::string& id_json, const rapidjson::Value& response) {
+    ResponseHandler h;
+    {
+      std::lock_guard lock(mu_);
+      auto it = pending_.find(id_json);
+      if (it == pending_.end()) return false;
+      h = std::move(it->second);
+      pending_.erase(it);
+    }
+    h(&response);
+    return true;
+  }
+  // Ends every wait (the session is over): each handler gets nullptr.
+  void FailPending() {
+    std::unordered_map<std::string, ResponseHandler> pending;
+    {
+      std::lock_guard lock(mu_);
+      pending.swap(pending_);
+    }
+    for (auto& [id, h] : pending) h(nullptr);
+  }
+
  private:
   LegacySession legacy_;
   std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<CallContext>> in_flight_;
+  std::unordered_map<std::string, std::function<void()>> streams_;
+  std::unordered_map<std::string, ResponseHandler> pending_;
+  std::atomic<uint64_t> next_request_{1};
 };
 
 // One exchange with a client: where its messages go (Outbound) and the

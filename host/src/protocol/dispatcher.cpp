@@ -23,6 +23,7 @@ const std::unordered_map<std::string_view, Method>& ModernMethods() {
       {"resources/templates/list", ListResourceTemplates},
       {"resources/read", ReadResource},     {"prompts/list", ListPrompts},
       {"prompts/get", GetPrompt},           {"completion/complete", Complete},
+      {"subscriptions/listen", Listen},
   };
   return m;
 }
@@ -34,6 +35,7 @@ const std::unordered_map<std::string_view, Method>& LegacyMethods() {
       {"resources/list", ListResources},    {"resources/templates/list", ListResourceTemplates},
       {"resources/read", ReadResource},     {"prompts/list", ListPrompts},
       {"prompts/get", GetPrompt},           {"completion/complete", Complete},
+      {"resources/subscribe", Subscribe},   {"resources/unsubscribe", Unsubscribe},
   };
   return m;
 }
@@ -206,7 +208,12 @@ void Dispatcher::HandleOne(const rapidjson::Value& msg, const std::shared_ptr<Co
     return fail(id_json, rpc::kInvalidRequest, "Invalid Request: \"jsonrpc\" must be \"2.0\"");
   const rapidjson::Value* method_v = FindMember(msg, "method");
   if (!method_v) {
-    if (msg.HasMember("result") || msg.HasMember("error")) return;  // a client's response: nothing awaits it yet
+    if (msg.HasMember("result") || msg.HasMember("error")) {
+      // A client's response to a request the host sent (legacy input requests).
+      if (!id || !conn->state()->DeliverResponse(id_json, msg))
+        spdlog::debug("ignored a response with id {} that nothing awaits", id_json.empty() ? "(none)" : id_json);
+      return;
+    }
     return fail(id_json, rpc::kInvalidRequest, "Invalid Request: no \"method\"");
   }
   if (!method_v->IsString()) return fail(id_json, rpc::kInvalidRequest, "Invalid Request: \"method\" must be a string");

@@ -1,5 +1,6 @@
 // methods.h - the MCP methods, one function each, grouped by file:
-// lifecycle_methods.cpp, list_methods.cpp, call_methods.cpp.
+// lifecycle_methods.cpp, list_methods.cpp, call_methods.cpp,
+// subscription_methods.cpp.
 //
 // Contract: a method gets a validated RequestContext and the request's params
 // (an object, possibly empty). It returns the reply to send now, or nullopt
@@ -38,6 +39,11 @@ MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p);
 MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p);
 
 MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p);  // completion/complete
+
+// subscription_methods.cpp
+MethodResult Listen(ServerState& s, RequestContext& rc, const Params& p);       // subscriptions/listen (modern)
+MethodResult Subscribe(ServerState& s, RequestContext& rc, const Params& p);    // resources/subscribe (legacy)
+MethodResult Unsubscribe(ServerState& s, RequestContext& rc, const Params& p);  // resources/unsubscribe (legacy)
 
 // The server capabilities object both eras advertise.
 void WriteServerCapabilities(JsonWriter& w, bool legacy);
