@@ -172,6 +172,8 @@ int Serve(HostConfig config, bool strict) {
                                  static_cast<size_t>(config.server.max_message_bytes));
   runtime.value()->AddConnection(transport.connection());
   auto conn = transport.Run();
+  // Listen streams never end by themselves: end them gracefully now.
+  runtime.value()->EndListens();
 
   // End of input: the client will send nothing more. Let calls in flight
   // finish and answer (stdout may still be read) for a short grace period,

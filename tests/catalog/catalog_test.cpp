@@ -92,7 +92,7 @@ TEST_CASE("Catalog merges plugins under alias + separator + name", "[catalog]") 
   auto echo = Make(kEcho, nullptr);       // default alias: the plugin's name
   auto calc = Make(kCppHelper, "calc");
   auto c = BuildOk({echo, calc});
-  CHECK(ToolNames(*c) == std::vector<std::string>{"echo__echo", "calc__add", "calc__fail", "mcphost__read_resource"});
+  CHECK(ToolNames(*c) == std::vector<std::string>{"echo__echo", "calc__add", "calc__fail", "calc__roots", "calc__sign_in", "mcphost__read_resource"});
 
   const auto* t = c->FindTool("calc__add");
   REQUIRE(t != nullptr);

@@ -625,3 +625,45 @@ TEST_CASE("Config: server.http mistakes", "[config][http]") {
   CHECK_THAT(ErrorOf("server:\n  http:\n    max_sesions: 5\n"),
              Contains("unknown key (did you mean \"max_sessions\"?)"));
 }
+
+// --------------------------------------------------------------------------
+// server.request_state and server.input_timeout_ms
+
+TEST_CASE("Config: the requestState key comes from a file or an environment variable", "[config]") {
+  TempDir dir;
+  const std::string key(64, 'k');
+  dir.Write("state.key", key + "\n");
+  auto from_file = LoadConfigFile(dir.Write("a.yaml", "server:\n  request_state: {key_file: state.key, ttl_ms: 5000}\n"
+                                                        "  input_timeout_ms: 2000\n"));
+  REQUIRE(from_file.ok());
+  CHECK(from_file.value().server.request_state_key == key);  // the newline is not part of it
+  CHECK(from_file.value().server.request_state_ttl_ms == 5000);
+  CHECK(from_file.value().server.input_timeout_ms == 2000);
+
+  ::setenv("MCPH_TEST_STATE_KEY", key.c_str(), 1);
+  auto from_env = ParseConfig("server:\n  request_state: {key_env: MCPH_TEST_STATE_KEY}\n", "x.yaml");
+  REQUIRE(from_env.ok());
+  CHECK(from_env.value().server.request_state_key == key);
+
+  auto none = ParseConfig("server: {}\n", "x.yaml");
+  REQUIRE(none.ok());
+  CHECK(none.value().server.request_state_key.empty());  // a random key per process
+  CHECK(none.value().server.request_state_ttl_ms == 600000);
+  CHECK(none.value().server.input_timeout_ms == 300000);
+}
+
+TEST_CASE("Config: a short, missing or unset requestState key is refused", "[config]") {
+  TempDir dir;
+  dir.Write("short.key", "tooshort\n");
+  auto short_file = LoadConfigFile(dir.Write("a.yaml", "server:\n  request_state: {key_file: short.key}\n"));
+  REQUIRE_FALSE(short_file.ok());
+  CHECK_THAT(short_file.error(), Contains("server.request_state.key_file") && Contains("at least 32"));
+  auto missing = LoadConfigFile(dir.Write("b.yaml", "server:\n  request_state: {key_file: nope.key}\n"));
+  REQUIRE_FALSE(missing.ok());
+  CHECK_THAT(missing.error(), Contains("cannot read the key file"));
+  ::unsetenv("MCPH_TEST_STATE_KEY_UNSET");
+  CHECK_THAT(ErrorOf("server:\n  request_state: {key_env: MCPH_TEST_STATE_KEY_UNSET}\n"), Contains("is not set"));
+  CHECK_THAT(ErrorOf("server:\n  request_state: {key_env: \"not a name\"}\n"), Contains("environment variable name"));
+  CHECK_THAT(ErrorOf("server:\n  request_state: {key: abc}\n"), Contains("server.request_state"));
+  CHECK_THAT(ErrorOf("server:\n  input_timeout_ms: 10\n"), Contains("server.input_timeout_ms"));
+}

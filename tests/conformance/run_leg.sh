@@ -5,9 +5,10 @@
 #   2025-11-25  @modelcontextprotocol/conformance 0.2.0-alpha.12, --requirements 2025-11-25
 #   2026-07-28  @modelcontextprotocol/conformance 0.2.0-alpha.12, --requirements 2026-07-28
 #   0.1.16      @modelcontextprotocol/conformance 0.1.16, default (active) suite
-# Each leg passes --expected-failures expected-failures-<LEG>.yaml: the suite
-# then fails on an unexpected failure and also on a stale entry (a listed
-# scenario that now passes), so remove entries as the host gains features.
+# A leg with an expected-failures-<LEG>.yaml passes it as --expected-failures:
+# the suite then fails on an unexpected failure and also on a stale entry (a
+# listed scenario that now passes), so remove entries as the host gains
+# features. A leg without one (2025-11-25 and 0.1.16 today) must pass whole.
 #
 # Environment:
 #   MCPHOST_BIN                 mcp-host binary (required)
@@ -46,7 +47,8 @@ if [ ! -x "$NODE22" ] || [ ! -f "$SUITE_CLI" ]; then
 fi
 node_major=$("$NODE22" -p 'process.versions.node.split(".")[0]' 2>/dev/null) || node_major=
 [ "$node_major" = 22 ] || die "$NODE22 is not Node 22 (got '${node_major}'): run (cd tests/conformance && npm ci)"
-[ -f "$BASELINE" ] || die "missing expected-failures file $BASELINE"
+baseline_args=()
+[ -f "$BASELINE" ] && baseline_args=(--expected-failures "$BASELINE")
 
 BIN=${MCPHOST_BIN:-}
 [ -n "$BIN" ] || die "MCPHOST_BIN is not set (path to the mcp-host binary)"
@@ -116,7 +118,11 @@ case "$URL" in
 esac
 
 echo "== conformance leg $LEG: $SUITE_PKG ($("$NODE22" "$SUITE_CLI" --version)) on Node $("$NODE22" --version), ${SUITE_ARGS[*]:-active suite}"
-echo "== server $URL (mcp-host pid $HOST_PID), expected failures ${BASELINE#"$ROOT"/}"
+if [ -f "$BASELINE" ]; then
+  echo "== server $URL (mcp-host pid $HOST_PID), expected failures ${BASELINE#"$ROOT"/}"
+else
+  echo "== server $URL (mcp-host pid $HOST_PID), no expected failures"
+fi
 
 verbose=()
 [ "${MCPHOST_CONFORMANCE_VERBOSE:-0}" = 1 ] && verbose=(--verbose)
@@ -126,7 +132,7 @@ verbose=()
 ( cd "$WORK" && PATH="$HERE/node_modules/.bin:$PATH" \
     timeout --kill-after=10 "$LEG_TIMEOUT" \
     "$NODE22" "$SUITE_CLI" server --url "$URL" "${SUITE_ARGS[@]}" \
-      --expected-failures "$BASELINE" -o "$OUT" "${verbose[@]}" )
+      "${baseline_args[@]}" -o "$OUT" "${verbose[@]}" )
 status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
   echo "run_leg.sh: leg $LEG timed out after ${LEG_TIMEOUT} s" >&2

@@ -1,8 +1,10 @@
 // http.test.mjs - Streamable HTTP status codes with raw requests: both eras
 // on one endpoint, the 2026-07-28 validation order, legacy sessions (expiry,
 // cap, DELETE, GET stream, batches), guards (Host, Origin, CORS, bearer
-// auth), limits, /metrics parsed as the Prometheus text format, and the
-// SIGTERM drain. Every host listens on a free loopback port.
+// auth), limits, /metrics parsed by a Prometheus text-format parser from npm
+// (exact counts by method and era), and the SIGTERM drain (calls that end
+// within the grace period, calls that outlive it). Every host listens on a
+// free loopback port.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,7 +12,9 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 
-import { WAIT_MS, sleep, tempDir } from './helpers.mjs';
+import { getMetricsFromIterator } from 'prom2javascript';
+
+import { PLUGIN_DIR, WAIT_MS, sleep, tempDir } from './helpers.mjs';
 import {
   HttpHost,
   INIT,
@@ -18,6 +22,7 @@ import {
   legacySession,
   modernHeaders,
   modernRequest,
+  parseBody,
   post,
 } from './http_helpers.mjs';
 
@@ -37,55 +42,41 @@ function raw(url, { method = 'GET', headers = {}, body } = {}) {
 
 const errorCode = (r) => r.json?.error?.code;
 
-// A strict reader of the Prometheus text exposition format (0.0.4): every
-// line is a comment (# HELP / # TYPE), blank, or `name{labels} value`; TYPE
-// precedes its samples; histogram buckets are cumulative and end at +Inf.
-function parsePrometheus(text) {
+// /metrics through a real Prometheus text-format parser (prom2javascript,
+// pinned in package-lock.json: it refuses malformed sample and label lines
+// and histograms whose +Inf bucket differs from _count), flattened to
+// samples; plus what the format asks of histograms beyond that: le
+// ascending, buckets cumulative (never decreasing), +Inf last.
+async function parsePrometheus(text) {
+  const parsed = await getMetricsFromIterator(text.split('\n')[Symbol.iterator]());
   const families = new Map();
   const samples = [];
-  const name = '[a-zA-Z_:][a-zA-Z0-9_:]*';
-  const labelRe = new RegExp(`^(${name})(?:\\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*",?)*)\\})? (\\S+)$`);
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    let m;
-    if ((m = /^# HELP (\S+) (.*)$/.exec(line))) continue;
-    if ((m = /^# TYPE (\S+) (counter|gauge|histogram|summary|untyped)$/.exec(line))) {
-      assert.ok(!families.has(m[1]), `TYPE for ${m[1]} given once`);
-      families.set(m[1], m[2]);
+  const histograms = new Map();
+  for (const [name, metric] of Object.entries(parsed)) {
+    families.set(name, metric.type);
+    assert.ok(['counter', 'gauge', 'histogram'].includes(metric.type), `${name} has a TYPE line (got ${metric.type})`);
+    if (metric.type !== 'histogram') {
+      for (const d of metric.data) samples.push({ name, labels: d.labels, value: d.value });
       continue;
     }
-    assert.ok(!line.startsWith('#'), `unknown comment line: ${line}`);
-    m = labelRe.exec(line);
-    assert.ok(m, `not a valid sample line: ${line}`);
-    const labels = {};
-    for (const [, k, v] of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[k] = v;
-    const value = Number(m[3] === '+Inf' ? Infinity : m[3]);
-    assert.ok(!Number.isNaN(value), `numeric value: ${line}`);
-    const family = [...families.keys()].find((f) => m[1] === f || m[1].startsWith(`${f}_`));
-    assert.ok(family, `sample ${m[1]} follows its TYPE line`);
-    samples.push({ name: m[1], labels, value });
-  }
-  // Histogram buckets: cumulative, +Inf equals _count.
-  for (const [f, type] of families) {
-    if (type !== 'histogram') continue;
-    const series = new Map();
-    for (const s of samples.filter((x) => x.name === `${f}_bucket`)) {
-      const { le, ...rest } = s.labels;
-      const key = JSON.stringify(rest);
-      if (!series.has(key)) series.set(key, []);
-      series.get(key).push([le === '+Inf' ? Infinity : Number(le), s.value]);
-    }
-    for (const [key, buckets] of series) {
-      for (let i = 1; i < buckets.length; i++) {
-        assert.ok(buckets[i][0] > buckets[i - 1][0], `${f} ${key}: le ascending`);
-        assert.ok(buckets[i][1] >= buckets[i - 1][1], `${f} ${key}: buckets cumulative`);
+    histograms.set(name, metric.data);
+    for (const h of metric.data) {
+      const key = `${name}${JSON.stringify(h.labels)}`;
+      const bounds = Object.keys(h.buckets).map((le) => [le === '+Inf' ? Infinity : Number(le), h.buckets[le]]);
+      bounds.sort((a, b) => a[0] - b[0]);
+      assert.ok(bounds.length >= 2, `${key}: buckets`);
+      assert.equal(bounds.at(-1)[0], Infinity, `${key}: ends at +Inf`);
+      for (let i = 1; i < bounds.length; i++) {
+        assert.ok(bounds[i][1] >= bounds[i - 1][1], `${key}: buckets cumulative (le=${bounds[i][0]})`);
       }
-      assert.equal(buckets.at(-1)[0], Infinity, `${f} ${key}: ends at +Inf`);
-      const count = samples.find((s) => s.name === `${f}_count` && JSON.stringify(s.labels) === key);
-      assert.equal(count?.value, buckets.at(-1)[1], `${f} ${key}: +Inf bucket equals _count`);
+      assert.equal(h.buckets['+Inf'], h.count, `${key}: +Inf bucket equals _count`);
+      assert.ok(h.sum >= 0, `${key}: _sum`);
+      for (const [le, v] of Object.entries(h.buckets)) samples.push({ name: `${name}_bucket`, labels: { ...h.labels, le }, value: v });
+      samples.push({ name: `${name}_sum`, labels: h.labels, value: h.sum });
+      samples.push({ name: `${name}_count`, labels: h.labels, value: h.count });
     }
   }
-  return { families, samples };
+  return { families, samples, histograms };
 }
 
 async function inProgress(host) {
@@ -344,7 +335,7 @@ describe('HTTP: one endpoint, both eras', () => {
     const m = await raw(`${host.origin}/metrics`);
     assert.equal(m.status, 200);
     assert.match(m.headers['content-type'], /^text\/plain; version=0\.0\.4/);
-    const { families, samples } = parsePrometheus(m.text);
+    const { families, samples } = await parsePrometheus(m.text);
     assert.equal(families.get('mcp_requests_total'), 'counter');
     assert.equal(families.get('mcp_request_duration_seconds'), 'histogram');
     assert.equal(families.get('mcp_active_connections'), 'gauge');
@@ -358,11 +349,11 @@ describe('HTTP: one endpoint, both eras', () => {
     assert.equal(families.get('mcp_tool_errors_total'), 'counter');
 
     // Per-tool counters: a call through HTTP counts on the tool's series, an isError result as an error.
-    const toolSample = (text, name, tool) =>
-      parsePrometheus(text).samples.find((s) => s.name === name && s.labels.tool === tool && s.labels.plugin === 'echo');
-    const before = toolSample(m.text, 'mcp_tool_calls_total', 'echo__echo');
+    const toolSample = async (text, name, tool) =>
+      (await parsePrometheus(text)).samples.find((s) => s.name === name && s.labels.tool === tool && s.labels.plugin === 'echo');
+    const before = await toolSample(m.text, 'mcp_tool_calls_total', 'echo__echo');
     assert.ok(before, 'every exposed tool has a series from start-up');
-    const errorsBefore = toolSample(m.text, 'mcp_tool_errors_total', 'echo__echo').value;
+    const errorsBefore = (await toolSample(m.text, 'mcp_tool_errors_total', 'echo__echo')).value;
     const ok = await post(host.url, modernRequest('tc1', 'tools/call', { name: 'echo__echo', arguments: { text: 'counted' } }),
       modernHeaders('tools/call', 'echo__echo'));
     assert.equal(ok.status, 200);
@@ -371,8 +362,8 @@ describe('HTTP: one endpoint, both eras', () => {
       modernHeaders('tools/call', 'echo__echo'));
     assert.equal(bad.json.result.isError, true);
     const after = await raw(`${host.origin}/metrics`);
-    assert.equal(toolSample(after.text, 'mcp_tool_calls_total', 'echo__echo').value, before.value + 2);
-    assert.equal(toolSample(after.text, 'mcp_tool_errors_total', 'echo__echo').value, errorsBefore + 1);
+    assert.equal((await toolSample(after.text, 'mcp_tool_calls_total', 'echo__echo')).value, before.value + 2);
+    assert.equal((await toolSample(after.text, 'mcp_tool_errors_total', 'echo__echo')).value, errorsBefore + 1);
   });
 });
 
@@ -500,6 +491,151 @@ describe('HTTP: auth, CORS and limits', () => {
   });
 });
 
+describe('HTTP: /metrics counts exactly what was sent', () => {
+  it('requests by method and era, errors, the latency histogram, connections and per-tool counters', async () => {
+    const host = await HttpHost.start(httpConfig());
+    try {
+      // Legacy: initialize, 3 tools/list, 2 tools/call (one isError), 1 ping, 1 unknown method.
+      const sid = await legacySession(host.url);  // initialize + notifications/initialized (not a request)
+      const h = { 'mcp-session-id': sid };
+      for (let i = 0; i < 3; i++) assert.equal((await post(host.url, { jsonrpc: '2.0', id: `l${i}`, method: 'tools/list' }, h)).status, 200);
+      const lok = await post(host.url, { jsonrpc: '2.0', id: 'lc1', method: 'tools/call', params: { name: 'echo__echo', arguments: { text: 'a' } } }, h);
+      assert.deepEqual(lok.json.result.content, [{ type: 'text', text: 'a' }]);
+      const lbad = await post(host.url, { jsonrpc: '2.0', id: 'lc2', method: 'tools/call', params: { name: 'echo__echo', arguments: {} } }, h);
+      assert.equal(lbad.json.result.isError, true);
+      assert.equal((await post(host.url, { jsonrpc: '2.0', id: 'lp', method: 'ping' }, h)).status, 200);
+      const unknown = await post(host.url, { jsonrpc: '2.0', id: 'lu', method: 'no/such/method' }, h);
+      assert.equal(errorCode(unknown), -32601);
+      // Modern: 4 tools/list, 4 tools/call (2 ok, 1 isError, 1 unknown tool: a JSON-RPC error).
+      for (let i = 0; i < 4; i++) {
+        assert.equal((await post(host.url, modernRequest(`m${i}`, 'tools/list'), modernHeaders('tools/list'))).status, 200);
+      }
+      const call = (id, name, args) => post(host.url, modernRequest(id, 'tools/call', { name, arguments: args }), modernHeaders('tools/call', name));
+      for (const id of ['mc1', 'mc2']) assert.deepEqual((await call(id, 'echo__echo', { text: id })).json.result.content, [{ type: 'text', text: id }]);
+      assert.equal((await call('mc3', 'echo__echo', {})).json.result.isError, true);
+      const noTool = await call('mc4', 'nope__nope', {});
+      assert.ok(noTool.json?.error, `an unknown tool is a JSON-RPC error: ${noTool.text}`);
+
+      const m = await raw(`${host.origin}/metrics`);
+      assert.equal(m.status, 200);
+      const { families, samples, histograms } = await parsePrometheus(m.text);
+      assert.equal(families.get('mcp_requests_total'), 'counter');
+      assert.equal(families.get('mcp_request_errors_total'), 'counter');
+      assert.equal(families.get('mcp_request_duration_seconds'), 'histogram');
+      assert.equal(families.get('mcp_active_connections'), 'gauge');
+      assert.equal(families.get('mcp_tool_calls_total'), 'counter');
+      assert.equal(families.get('mcp_tool_errors_total'), 'counter');
+
+      const series = (name) => Object.fromEntries(samples.filter((x) => x.name === name)
+        .map((x) => [`${x.labels.method} ${x.labels.era}`, x.value]));
+      assert.deepEqual(series('mcp_requests_total'), {
+        'initialize legacy': 1,
+        'tools/list legacy': 3,
+        'tools/call legacy': 2,
+        'ping legacy': 1,
+        'other legacy': 1,
+        'tools/list modern': 4,
+        'tools/call modern': 4,
+      });
+      assert.deepEqual(series('mcp_request_errors_total'), { 'other legacy': 1, 'tools/call modern': 1 });
+      // One histogram series per (method, era), each observation counted once.
+      const counts = Object.fromEntries(histograms.get('mcp_request_duration_seconds')
+        .map((x) => [`${x.labels.method} ${x.labels.era}`, x.count]));
+      assert.deepEqual(counts, series('mcp_requests_total'));
+      for (const x of histograms.get('mcp_request_duration_seconds')) {
+        assert.deepEqual(Object.keys(x.labels).sort(), ['era', 'method']);
+        assert.ok(Object.keys(x.buckets).length > 2, 'finite buckets and +Inf');
+      }
+      const active = samples.find((x) => x.name === 'mcp_active_connections').value;
+      assert.ok(Number.isInteger(active) && active >= 1, `the scrape's own connection is open (${active})`);
+      // Per tool, with the plugin as a label: 5 calls reached echo__echo (the
+      // unknown tool reached none), 2 of them isError.
+      const tool = (name) => samples.find((x) => x.name === name && x.labels.tool === 'echo__echo');
+      assert.deepEqual(tool('mcp_tool_calls_total').labels, { tool: 'echo__echo', plugin: 'echo' });
+      assert.equal(tool('mcp_tool_calls_total').value, 5);
+      assert.equal(tool('mcp_tool_errors_total').value, 2);
+      assert.equal(samples.find((x) => x.name === 'mcp_tool_calls_total' && x.labels.tool === 'misbehaving__slow')?.value, 0,
+        'tools never called have a zero series');
+    } finally {
+      const { code } = await host.stop();
+      assert.equal(code, 0, host.stderr);
+    }
+  });
+});
+
+const CONFORMANCE = `  - path: ${JSON.stringify(path.join(PLUGIN_DIR, 'libmcphost_conformance.so'))}
+    alias: "conf"
+`;
+const PROGRESS_TOOL = 'conf__test_tool_with_progress';  // progress 0, 50, 100 with 50 ms pauses, then a text result
+
+// POSTs and returns once the response headers are in; readUntil(pred) reads
+// the body until pred(text so far) holds or it ends.
+async function openStream(url, body, headers = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: JSON.stringify(body),
+  });
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  const s = { res, text: '', done: false };
+  s.readUntil = async (pred) => {
+    while (!pred(s.text) && !s.done) {
+      const { done, value } = await reader.read();
+      if (done) s.done = true;
+      else s.text += decoder.decode(value, { stream: true });
+    }
+    return pred(s.text);
+  };
+  s.readAll = () => s.readUntil(() => false).then(() => parseBody(res.headers, s.text));
+  return s;
+}
+
+// The exit of a host already sent SIGTERM (no second signal; SIGKILL after WAIT_MS).
+async function exitAfterSignal(host) {
+  const timer = setTimeout(() => host.child.kill('SIGKILL'), WAIT_MS);
+  const out = await host.exited;
+  clearTimeout(timer);
+  return out;
+}
+
+// A TCP connect to the host's port: 'refused' or 'connected'.
+function tryConnect(origin) {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve) => {
+    const sock = net.connect(Number(port), hostname, () => {
+      sock.destroy();
+      resolve('connected');
+    });
+    sock.on('error', (e) => resolve(e.code === 'ECONNREFUSED' ? 'refused' : e.code));
+  });
+}
+
+// Both eras' progress calls, each opened until its first progress event.
+async function startProgressCalls(host) {
+  const sid = await legacySession(host.url);
+  const legacy = await openStream(host.url,
+    { jsonrpc: '2.0', id: 'lp', method: 'tools/call', params: { name: PROGRESS_TOOL, arguments: {}, _meta: { progressToken: 'l' } } },
+    { 'mcp-session-id': sid });
+  const modern = await openStream(host.url,
+    modernRequest('mp', 'tools/call', { name: PROGRESS_TOOL, arguments: {} }, { progressToken: 'm' }),
+    modernHeaders('tools/call', PROGRESS_TOOL));
+  for (const s of [legacy, modern]) {
+    assert.equal(s.res.status, 200);
+    assert.match(s.res.headers.get('content-type'), /^text\/event-stream/);
+    assert.ok(await s.readUntil((t) => t.includes('notifications/progress')), 'the call is running');
+  }
+  return { legacy, modern };
+}
+
+// The whole answer of a progress call: its three progress events, then the result.
+function assertCompleted(messages, id) {
+  assert.deepEqual(messages.filter((x) => x.method === 'notifications/progress').map((x) => x.params.progress), [0, 50, 100]);
+  const last = messages.at(-1);
+  assert.equal(last.id, id);
+  assert.deepEqual(last.result.content, [{ type: 'text', text: 'Tool with progress executed successfully' }]);
+}
+
 describe('HTTP: SIGTERM drains', () => {
   it('SIGINT with nothing in flight: exits 0 at once', async () => {
     const host = await HttpHost.start(httpConfig());
@@ -508,14 +644,51 @@ describe('HTTP: SIGTERM drains', () => {
     assert.equal(code, 0, host.stderr);
   });
 
-  it('SIGTERM: stops listening, cancels what still runs after the grace period, exits 0', async () => {
-    const host = await HttpHost.start(httpConfig({ shutdown_grace_ms: 300 }));
+  it('SIGTERM: calls in flight that end within the grace period answer in full; new connections are refused; exit 0', async () => {
+    const host = await HttpHost.start(httpConfig({ shutdown_grace_ms: 10000 }, { extraPlugins: CONFORMANCE }));
+    // Both calls have sent their first progress event and have ~100 ms of
+    // work left when SIGTERM goes out.
+    const { legacy, modern } = await startProgressCalls(host);
+    host.child.kill('SIGTERM');
+    let refused;
+    for (let i = 0; i < 400 && refused !== 'refused'; i++) {
+      refused = await tryConnect(host.origin);
+      if (refused !== 'refused') await sleep(5);
+    }
+    assert.equal(refused, 'refused', 'no new connections once SIGTERM arrived');
+    assertCompleted(await legacy.readAll(), 'lp');
+    assertCompleted(await modern.readAll(), 'mp');
+    const { code, signal } = await exitAfterSignal(host);
+    assert.equal(signal, null, host.stderr);
+    assert.equal(code, 0, host.stderr);
+    assert.match(host.stderr, /draining/);
+    assert.doesNotMatch(host.stderr, /cancelling/, 'nothing outlived the grace period');
+  });
+
+  it('SIGTERM: stops listening at once, lets short calls finish, cancels what outlives the grace period, exits 0', async () => {
+    const host = await HttpHost.start(httpConfig({ shutdown_grace_ms: 1500 }, { extraPlugins: CONFORMANCE }));
+    // misbehaving__slow runs until cancelled: it holds the drain open for the whole grace period.
     const slow = post(host.url, modernRequest('s', 'tools/call', { name: 'misbehaving__slow', arguments: {} }),
       modernHeaders('tools/call', 'misbehaving__slow')).catch((e) => e);
     while ((await inProgress(host)) < 1) await sleep(20);
-    const { code } = await host.stop('SIGTERM');
+    const { legacy, modern } = await startProgressCalls(host);
+    host.child.kill('SIGTERM');
+    let refused;
+    for (let i = 0; i < 400 && refused !== 'refused'; i++) {
+      refused = await tryConnect(host.origin);
+      if (refused !== 'refused') await sleep(5);
+    }
+    assert.equal(refused, 'refused', 'no new connections once SIGTERM arrived');
+    assert.equal(host.child.exitCode, null, 'refused while still draining (the slow call holds the drain)');
+    assertCompleted(await legacy.readAll(), 'lp');
+    assertCompleted(await modern.readAll(), 'mp');
+    // The slow call is cancelled when the grace period is over: its client
+    // sees the connection closed, with no result.
+    const s = await slow;
+    assert.ok(s instanceof Error || !s.json?.result, `no result for the cancelled call: ${s.text ?? s}`);
+    const { code, signal } = await exitAfterSignal(host);
+    assert.equal(signal, null, host.stderr);
     assert.equal(code, 0, host.stderr);
-    await slow;
     assert.match(host.stderr, /draining/);
     assert.match(host.stderr, /cancelling/);
     await assert.rejects(fetch(`${host.origin}/health`), 'no longer listening');

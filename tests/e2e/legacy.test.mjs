@@ -349,7 +349,7 @@ plugins:
     for (const n of ['echo', 'misbehaving__slow', 'misbehaving__throws', 'cpp_helper__add', 'cpp_helper__fail', 'mcphost__read_resource']) {
       assert.ok(names.includes(n), `${n} is on some page (alias "" exposes echo unprefixed)`);
     }
-    assert.equal(names.length, 12, `all tools seen: ${names.join(', ')}`);
+    assert.equal(names.length, 14, `all tools seen: ${names.join(', ')}`);
   });
 
   it('walks every resource and prompt as well', async () => {

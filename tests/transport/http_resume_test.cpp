@@ -1,6 +1,7 @@
 // http_resume_test.cpp - legacy (2025-11-25) SSE resumability: POST SSE
 // replies carry event ids "<stream>-<seq>" unique in the session, and GET
-// with Last-Event-ID replays the rest of that stream (response included).
+// with Last-Event-ID replays the rest of that stream (response included);
+// idle GET streams, standalone or resumed, get keep-alive comments.
 #include <catch2/catch.hpp>
 
 #include <boost/asio/connect.hpp>
@@ -8,6 +9,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -138,4 +141,92 @@ TEST_CASE("http: idle legacy GET streams get keep-alive comments", "[http]") {
   CHECK_THAT(got, Catch::Contains(": keep-alive\n\n"));
   sock.close();
   CHECK(Do(s.port, bhttp::verb::delete_, "/mcp", "", {{"Mcp-Session-Id", sid}}).status == 200);
+}
+
+namespace {
+
+// Serves GETs on one loopback connection by attaching them to `stream` with
+// their Last-Event-ID, as the MCP endpoint does; no runtime, no plugin.
+struct ResumeHandler : mcph::http::RequestHandler {
+  std::shared_ptr<mcph::http::SessionStream> stream;
+  void OnRequest(const std::shared_ptr<mcph::http::HttpConnection>& conn, mcph::http::Request&& req) override {
+    auto it = req.find("Last-Event-ID");
+    std::optional<mcph::http::EventCursor> last;
+    if (it != req.end()) last = mcph::http::ParseEventId(std::string_view(it->value().data(), it->value().size()));
+    if (!stream->Attach(conn, last, {})) conn->Reply(mcph::http::Response{409, "", "", {}, false});
+  }
+  mcph::http::Response OnBadRequest(int status, const std::string&) override { return {status, "", "", {}, true}; }
+  bool draining() const override { return false; }
+};
+
+struct NoRegistry : mcph::http::ConnectionRegistry {
+  void Opened(const std::shared_ptr<mcph::http::HttpConnection>&) override {}
+  void Closed(mcph::http::HttpConnection*) override {}
+};
+
+}  // namespace
+
+TEST_CASE("http: a resumed POST stream gets keep-alive comments until its response ends it", "[http]") {
+  using mcph::http::SessionStream;
+  SessionStream::SetKeepAliveForTesting(std::chrono::milliseconds(20));
+  auto stream = std::make_shared<SessionStream>();
+  // A legacy POST stream whose call is still running: one event so far, then
+  // its client went away (Exchange keeps recording into the store).
+  auto n = stream->OpenPostStream();
+  REQUIRE(n);
+  std::string first = stream->RecordPost(*n, R"({"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":1}})", false);
+  CHECK_THAT(first, Catch::Contains("id: " + std::to_string(*n) + "-1\n"));
+
+  ResumeHandler handler;  // outlives the io_context and the connection
+  handler.stream = stream;
+  auto registry = std::make_shared<NoRegistry>();
+  net::io_context ioc;
+  auto work = net::make_work_guard(ioc);
+  std::thread io([&] { ioc.run(); });
+  tcp::acceptor acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+  tcp::socket client(ioc);
+  client.connect(acceptor.local_endpoint());
+  auto conn = std::make_shared<mcph::http::HttpConnection>(acceptor.accept(), handler, registry,
+                                                           mcph::http::ConnectionLimits{});
+  net::post(conn->executor(), [conn] { conn->Start(); });
+
+  std::string req = "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nLast-Event-ID: " +
+                    std::to_string(*n) + "-1\r\n\r\n";
+  net::write(client, net::buffer(req));
+  std::string got;
+  auto count = [&](const std::string& needle) {
+    size_t k = 0;
+    for (size_t at = got.find(needle); at != std::string::npos; at = got.find(needle, at + needle.size())) ++k;
+    return k;
+  };
+  // Reads until `needle` is in the output `times` times (bounded wait).
+  auto read_until = [&](const std::string& needle, size_t times = 1) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (count(needle) < times && std::chrono::steady_clock::now() < deadline) {
+      char buf[1024];
+      boost::system::error_code ec;
+      size_t k = client.read_some(net::buffer(buf), ec);
+      if (ec) break;
+      got.append(buf, k);
+    }
+    return count(needle) >= times;
+  };
+  // The stream is open (nothing after event 1 to replay) and, while the call
+  // runs without events, keeps getting comments, tick after tick.
+  REQUIRE(read_until(": stream resumed\n\n"));
+  REQUIRE(read_until(": keep-alive\n\n", 3));
+  // The response arrives (with the stream's next id) and ends the stream.
+  stream->RecordPost(*n, R"({"jsonrpc":"2.0","id":"c1","result":{"content":[]}})", true);
+  REQUIRE(read_until("0\r\n\r\n"));  // the chunked stream's end
+  CHECK_THAT(got, Catch::Contains("200"));
+  CHECK_THAT(got, Catch::Contains("id: " + std::to_string(*n) + "-2\n"));
+  CHECK_THAT(got, Catch::Contains("\"id\":\"c1\""));
+  CHECK(got.find(": keep-alive") < got.find("\"id\":\"c1\""));
+
+  SessionStream::SetKeepAliveForTesting(SessionStream::kKeepAlive);
+  client.close();
+  net::post(conn->executor(), [conn] { conn->Close(); });
+  work.reset();
+  ioc.stop();
+  io.join();
 }

@@ -1,6 +1,8 @@
 // stdio_transport_test.cpp - newline-delimited JSON over a pair of pipes:
 // framing (CRLF, blank lines, a last line without newline), oversized lines
-// answered with their id, and only whole JSON messages on the output.
+// answered with their id, and only whole JSON messages on the output; every
+// answered request recorded into the runtime's shared Metrics (method, era,
+// errors, latency histogram) and the pipe counted as an active connection.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "observability/metrics.h"
 #include "protocol/errors.h"
 #include "runtime/host_runtime.h"
 #include "transport/stdio_transport.h"
@@ -50,8 +53,12 @@ void WriteAll(int fd, const std::string& data) {
 // Runs a transport over pipes: writes `input` (then EOF), waits (bounded)
 // until at least `expect_lines` output lines arrived, returns every line.
 // The output must end with a newline: no partial message is left behind.
-std::vector<std::string> Serve(const std::string& input, size_t max_bytes, size_t expect_lines) {
-  auto rt = StartHost();
+// With `host`, serves through that runtime (to look at its metrics after).
+std::vector<std::string> Serve(const std::string& input, size_t max_bytes, size_t expect_lines,
+                               HostRuntime* host = nullptr) {
+  std::unique_ptr<HostRuntime> own;
+  if (!host) own = StartHost();
+  HostRuntime* rt = host ? host : own.get();
   int in[2], out[2];
   REQUIRE(::pipe(in) == 0);
   REQUIRE(::pipe(out) == 0);
@@ -245,4 +252,129 @@ TEST_CASE("StdioTransport: bad input still yields valid JSON lines", "[transport
   CHECK(mcph::ToJson(docs[2]["id"]) == "4");
   CHECK(docs[3].HasMember("result"));
   CHECK(std::string(docs[3]["id"].GetString()) == "with\nescaped newline");
+}
+
+namespace {
+
+// The value of the sample `series` (name and labels exactly as rendered,
+// e.g. mcp_requests_total{method="ping",era="legacy"}) in a Prometheus text
+// rendering; -1 when the series is absent.
+double Sample(const std::string& text, const std::string& series) {
+  size_t at = 0;
+  while ((at = text.find(series + " ", at)) != std::string::npos) {
+    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + series.size() + 1));
+    at += series.size();
+  }
+  return -1;
+}
+
+std::string Series(const std::string& name, const std::string& method, const std::string& era,
+                   const std::string& extra = "") {
+  return name + "{method=\"" + method + "\",era=\"" + era + "\"" + extra + "}";
+}
+
+const std::string kModernMeta =
+    R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}})";
+
+}  // namespace
+
+TEST_CASE("StdioTransport: answered requests are recorded into the shared metrics by method and era",
+          "[transport][metrics]") {
+  auto rt = StartHost();
+  mcph::Metrics& metrics = *rt->state().metrics;
+  std::string input =
+      kInit + "\n" + R"({"jsonrpc":"2.0","method":"notifications/initialized"})" + "\n" + Ping("1") + "\n" +
+      Ping("2") + "\n" +
+      R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}})" + "\n" +
+      R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"echo","arguments":{}}})" + "\n" +
+      R"({"jsonrpc":"2.0","id":10,"method":"tools/list","params":{)" + kModernMeta + "}}\n" +
+      R"({"jsonrpc":"2.0","id":11,"method":"tools/list","params":{)" + kModernMeta + "}}\n" +
+      R"({"jsonrpc":"2.0","id":12,"method":"tools/list","params":{)" + kModernMeta + "}}\n" +
+      R"({"jsonrpc":"2.0","id":13,"method":"ping","params":{)" + kModernMeta + "}}\n" +  // -32601 in 2026-07-28
+      R"({"jsonrpc":"2.0","id":20,"method":"nope/nope"})" + "\n" +                      // unknown: "other"
+      "{not json\n" +                                                                    // parse error: "other"
+      R"({"jsonrpc":"2.0","id":"mcph-99","result":{}})" + "\n";                         // a response: not counted
+  auto lines = Serve(input, 1 << 20, 11, rt.get());
+  REQUIRE(lines.size() == 11);
+  auto docs = ParseAll(lines);
+  REQUIRE(FindById(docs, "3") != nullptr);
+  CHECK((*FindById(docs, "3"))["result"]["content"][0]["text"] == "hi");
+  REQUIRE(FindById(docs, "13") != nullptr);
+  CHECK((*FindById(docs, "13"))["error"]["code"].GetInt() == mcph::rpc::kMethodNotFound);
+
+  const std::string text = metrics.RenderPrometheus();
+  INFO(text);
+  CHECK(Sample(text, Series("mcp_requests_total", "initialize", "legacy")) == 1);
+  CHECK(Sample(text, Series("mcp_requests_total", "ping", "legacy")) == 2);
+  CHECK(Sample(text, Series("mcp_requests_total", "tools/call", "legacy")) == 2);
+  CHECK(Sample(text, Series("mcp_requests_total", "tools/list", "modern")) == 3);
+  CHECK(Sample(text, Series("mcp_requests_total", "ping", "modern")) == 1);
+  CHECK(Sample(text, Series("mcp_requests_total", "other", "legacy")) == 2);
+  CHECK(Sample(text, Series("mcp_requests_total", "tools/list", "legacy")) == -1);
+  CHECK(text.find("method=\"notifications\"") == std::string::npos);  // notifications are not requests
+  // JSON-RPC errors only (an isError tool result is a result).
+  CHECK(Sample(text, Series("mcp_request_errors_total", "ping", "modern")) == 1);
+  CHECK(Sample(text, Series("mcp_request_errors_total", "other", "legacy")) == 2);
+  CHECK(Sample(text, Series("mcp_request_errors_total", "tools/call", "legacy")) == -1);
+  CHECK(Sample(text, Series("mcp_request_errors_total", "ping", "legacy")) == -1);
+  // The latency histogram: one observation per answered request.
+  CHECK(Sample(text, Series("mcp_request_duration_seconds_count", "tools/list", "modern")) == 3);
+  CHECK(Sample(text, Series("mcp_request_duration_seconds_bucket", "tools/list", "modern", ",le=\"+Inf\"")) == 3);
+  CHECK(Sample(text, Series("mcp_request_duration_seconds_count", "ping", "legacy")) == 2);
+  CHECK(Sample(text, Series("mcp_request_duration_seconds_sum", "tools/call", "legacy")) >= 0);
+  // Per-tool counters (the catalog's): both calls reached the tool, one failed.
+  CHECK(Sample(text, R"(mcp_tool_calls_total{tool="echo",plugin="echo"})") == 2);
+  CHECK(Sample(text, R"(mcp_tool_errors_total{tool="echo",plugin="echo"})") == 1);
+  // The pipe was an active connection while served, and is no more.
+  CHECK(Sample(text, "mcp_active_connections") == 0);
+}
+
+TEST_CASE("StdioTransport: oversized lines and batches are counted as \"other\"", "[transport][metrics]") {
+  auto rt = StartHost();
+  const size_t limit = 256;
+  std::string big = R"({"jsonrpc":"2.0","id":"big","method":"ping","params":{"pad":")" + std::string(1000, 'x') + "\"}}";
+  std::string init_0326 = kInit;
+  init_0326.replace(init_0326.find("2025-11-25"), 10, "2025-03-26");
+  std::string input = init_0326 + "\n" + big + "\n" + "[" + Ping("5") + "," + Ping("6") + "]\n" +
+                      R"([{"jsonrpc":"2.0","method":"notifications/initialized"}])" + "\n";
+  auto lines = Serve(input, limit, 3, rt.get());
+  REQUIRE(lines.size() == 3);
+  const std::string text = rt->state().metrics->RenderPrometheus();
+  INFO(text);
+  CHECK(Sample(text, Series("mcp_requests_total", "initialize", "legacy")) == 1);
+  // The oversized ping (refused unread) and the batch of two pings (one answer).
+  CHECK(Sample(text, Series("mcp_requests_total", "other", "legacy")) == 2);
+  CHECK(Sample(text, Series("mcp_request_errors_total", "other", "legacy")) == 1);
+  CHECK(Sample(text, Series("mcp_requests_total", "ping", "legacy")) == -1);
+}
+
+TEST_CASE("StdioTransport: the pipe is an active connection while it is served", "[transport][metrics]") {
+  auto rt = StartHost();
+  mcph::Metrics& metrics = *rt->state().metrics;
+  int in[2], out[2];
+  REQUIRE(::pipe(in) == 0);
+  REQUIRE(::pipe(out) == 0);
+  StdioTransport transport(rt->dispatcher(), in[0], out[1], 1 << 20);
+  std::thread serving([&] { transport.Run(); });
+  // One ping answered proves the reader is running (and its answer recorded:
+  // the record precedes the write).
+  WriteAll(in[1], Ping("1") + "\n");
+  std::string got;
+  char c;
+  while (got.find('\n') == std::string::npos) {
+    ssize_t n = ::read(out[0], &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    REQUIRE(n == 1);
+    got.push_back(c);
+  }
+  CHECK(IdOf(got.substr(0, got.size() - 1)) == "1");
+  std::string during = metrics.RenderPrometheus();
+  CHECK(Sample(during, "mcp_active_connections") == 1);
+  CHECK(Sample(during, Series("mcp_requests_total", "ping", "legacy")) == 1);
+  ::close(in[1]);
+  serving.join();
+  CHECK(Sample(metrics.RenderPrometheus(), "mcp_active_connections") == 0);
+  ::close(in[0]);
+  ::close(out[0]);
+  ::close(out[1]);
 }

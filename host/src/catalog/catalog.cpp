@@ -34,7 +34,40 @@ bool ToolAllowed(const ToolFilter& f, const std::string& name) {
   return allowed;
 }
 
-std::string ToolListing(const std::string& exposed, const ToolDef& t) {
+// The plugin's execution.taskSupport, raised to optional when the config's
+// task_tools globs match a tool the plugin did not mark.
+TaskSupport ToolTaskSupport(const PluginConfig& cfg, const ToolDef& t) {
+  TaskSupport declared = TaskSupport::kForbidden;
+  if (!t.execution_json.empty()) {
+    rapidjson::Document d;
+    if (ParseJson(t.execution_json, d).ok() && d.IsObject()) {
+      auto it = d.FindMember("taskSupport");
+      if (it != d.MemberEnd() && it->value.IsString()) {
+        std::string_view v = StringOf(it->value);
+        if (v == "optional") declared = TaskSupport::kOptional;
+        if (v == "required") declared = TaskSupport::kRequired;
+      }
+    }
+  }
+  if (declared == TaskSupport::kForbidden)
+    for (const std::string& p : cfg.task_tools)
+      if (GlobMatch(p, t.name)) declared = TaskSupport::kOptional;
+  return declared;
+}
+
+// The execution object tools/list shows: the plugin's, with taskSupport set
+// to what the host will honour.
+std::string ExecutionJson(const ToolDef& t, TaskSupport support) {
+  rapidjson::Document d;
+  if (t.execution_json.empty() || !ParseJson(t.execution_json, d).ok() || !d.IsObject()) d.SetObject();
+  if (support == TaskSupport::kForbidden && !d.HasMember("taskSupport")) return t.execution_json;
+  const char* v = support == TaskSupport::kRequired ? "required" : support == TaskSupport::kOptional ? "optional" : "forbidden";
+  d.RemoveMember("taskSupport");
+  d.AddMember("taskSupport", rapidjson::Value(v, d.GetAllocator()), d.GetAllocator());
+  return ToJson(d);
+}
+
+std::string ToolListing(const std::string& exposed, const ToolDef& t, TaskSupport support) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -45,7 +78,7 @@ std::string ToolListing(const std::string& exposed, const ToolDef& t) {
   RawMember(w, "outputSchema", t.output_schema_json, rapidjson::kObjectType);
   RawMember(w, "annotations", t.annotations_json, rapidjson::kObjectType);
   RawMember(w, "icons", t.icons_json, rapidjson::kArrayType);
-  RawMember(w, "execution", t.execution_json, rapidjson::kObjectType);
+  RawMember(w, "execution", ExecutionJson(t, support), rapidjson::kObjectType);
   RawMember(w, "_meta", t.meta_json, rapidjson::kObjectType);
   w.EndObject();
   return Finish(buf);
@@ -141,7 +174,8 @@ Result<std::shared_ptr<const Catalog>> Catalog::Build(const std::vector<std::sha
       CatalogTool ct;
       ct.exposed_name = Exposed(p->alias(), options.separator, t.name);
       if (Status s = check_name(tool_owner, "tool", ct.exposed_name, owner); !s.ok()) return s;
-      ct.listing_json = ToolListing(ct.exposed_name, t);
+      ct.task_support = ToolTaskSupport(p->config(), t);
+      ct.listing_json = ToolListing(ct.exposed_name, t, ct.task_support);
       ct.def = &t;
       ct.plugin = p;
       if (t.flags & MCPP_TOOL_SERIAL) ct.serial = std::make_shared<std::mutex>();

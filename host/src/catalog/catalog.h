@@ -36,6 +36,11 @@ struct HostStats {
 
 enum class BuiltinKind { kNone, kReadResourceTool, kStatusResource, kCapabilitiesResource };
 
+// Whether a tool may run as a task (MCP 2025-11-25 execution.taskSupport):
+// the plugin declares it in the tool's execution object, or the config marks
+// the tool (plugins[].task_tools); forbidden when neither does.
+enum class TaskSupport { kForbidden, kOptional, kRequired };
+
 struct CatalogTool {
   std::string exposed_name;
   std::string listing_json;  // the Tool object for tools/list
@@ -43,6 +48,7 @@ struct CatalogTool {
   std::shared_ptr<PluginInstance> plugin;       // null for host tools
   std::shared_ptr<std::mutex> serial;           // set for MCPP_TOOL_SERIAL tools
   BuiltinKind builtin = BuiltinKind::kNone;
+  TaskSupport task_support = TaskSupport::kForbidden;
   // Calls and errors of this tool (set when Options::metrics is); looked up
   // once at build time, so the call path only does relaxed atomic adds.
   std::shared_ptr<ToolCounters> counters;

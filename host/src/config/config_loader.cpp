@@ -651,7 +651,7 @@ class Loader {
     ForEachEntry(
         errors_, node, where,
         {"name", "transport", "http", "name_separator", "max_name_length", "max_message_bytes", "page_size",
-         "workers", "resource_tools", "instructions", "log_level"},
+         "workers", "resource_tools", "instructions", "log_level", "request_state", "input_timeout_ms"},
         [&](const std::string& key, const YAML::Node& v, const Loc& at) {
           if (key == "name") {
             if (auto x = ReadNonEmptyString(errors_, v, at, "the server name shown to clients")) s.name = *x;
@@ -680,6 +680,10 @@ class Loader {
             if (auto x = ReadEnum(errors_, v, at, {"trace", "debug", "info", "warn", "error", "critical", "off"})) {
               s.log_level = *x;
             }
+          } else if (key == "request_state") {
+            RequestState(v, at, s);
+          } else if (key == "input_timeout_ms") {
+            if (auto x = ReadInt(errors_, v, at, 1000, kMaxTimeoutMs)) s.input_timeout_ms = *x;
           }
         },
         "(e.g. server: {name: mcphost, transport: stdio})");
@@ -741,6 +745,46 @@ class Loader {
           }
         },
         "(e.g. http: {listen: \"127.0.0.1:8080\", path: /mcp})");
+  }
+
+  // The MRTR requestState key is read here, once: from a file (its first line)
+  // or an environment variable, never from the YAML itself. Every replica of
+  // a deployment needs the same key.
+  void RequestState(const YAML::Node& node, const Loc& where, ServerConfig& s) {
+    constexpr size_t kMinKey = 32;
+    auto check = [&](const Loc& at, std::string key, const std::string& from) {
+      while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) key.pop_back();
+      if (key.size() < kMinKey)
+        errors_.Add(at.line, at.path, from + " holds " + std::to_string(key.size()) + " characters; a requestState key needs at least " +
+                                          std::to_string(kMinKey) + " (e.g. the output of `openssl rand -hex 32`)");
+      else s.request_state_key = std::move(key);
+    };
+    ForEachEntry(
+        errors_, node, where, {"key_file", "key_env", "ttl_ms"},
+        [&](const std::string& key, const YAML::Node& v, const Loc& at) {
+          if (key == "ttl_ms") {
+            if (auto x = ReadInt(errors_, v, at, 100, kMaxTimeoutMs)) s.request_state_ttl_ms = *x;
+          } else if (key == "key_file") {
+            if (auto x = ReadNonEmptyString(errors_, v, at, "a file holding the key")) {
+              std::string path = Absolute(*x);
+              std::ifstream in(path, std::ios::binary);
+              std::string line;
+              if (!in || !std::getline(in, line))
+                errors_.Add(at.line, at.path, "cannot read the key file " + path + " (relative paths start at the config file's folder)");
+              else check(at, std::move(line), "key file " + path);
+            }
+          } else if (auto x = ReadNonEmptyString(errors_, v, at, "the name of an environment variable")) {
+            if (IsEnvNameStart((*x)[0]) && std::all_of(x->begin(), x->end(), IsEnvNameChar)) {
+              const char* value = std::getenv(x->c_str());
+              if (value == nullptr)
+                errors_.Add(at.line, at.path, "environment variable " + *x + " is not set (set it to the requestState key)");
+              else check(at, value, "environment variable " + *x);
+            } else {
+              errors_.Add(at.line, at.path, "expected an environment variable name (letters, digits and _; not the key itself), got " + Quote(*x));
+            }
+          }
+        },
+        "(e.g. request_state: {key_env: MCPHOST_STATE_KEY} or request_state: {key_file: state.key})");
   }
 
   void Auth(const YAML::Node& node, const Loc& where, HttpAuthConfig& a) {
@@ -823,7 +867,7 @@ class Loader {
     pc.line = where.line;
     std::optional<Loc> name_at, path_at, alias_at;
     ForEachEntry(
-        errors_, node, where, {"name", "path", "alias", "enabled", "config", "tools", "timeout_ms"},
+        errors_, node, where, {"name", "path", "alias", "enabled", "config", "tools", "timeout_ms", "task_tools"},
         [&](const std::string& key, const YAML::Node& v, const Loc& at) {
           if (key == "name") {
             name_at = at;
@@ -859,6 +903,10 @@ class Loader {
             Tools(v, at, pc.tools);
           } else if (key == "timeout_ms") {
             if (auto x = ReadInt(errors_, v, at, 0, kMaxTimeoutMs, "a non-negative integer")) pc.timeout_ms = *x;
+          } else if (key == "task_tools") {
+            // Tools (the plugin's own names, globs) that may run as tasks.
+            if (auto list = ReadStringList(errors_, v, at, "tool name patterns, e.g. task_tools: [\"export_*\"]"))
+              pc.task_tools = std::move(*list);
           }
         },
         "");

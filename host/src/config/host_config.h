@@ -24,6 +24,9 @@ struct PluginConfig {
   bool enabled = true;
   std::string config_json = "{}";  // `config:` subtree as JSON, ${ENV} expanded
   ToolFilter tools;
+  // Tools (globs over the plugin's own names) that may run as tasks, on top
+  // of those the plugin marks (execution.taskSupport): long-running tools.
+  std::vector<std::string> task_tools;
   int64_t timeout_ms = 30000;     // per-call deadline; 0 = none
   int line = 0;                   // where the entry starts in the YAML (1-based)
 };
@@ -71,6 +74,11 @@ struct ServerConfig {
   bool resource_tools = true;            // mirror static resources as a tool
   std::string instructions;              // prepended to the plugins' instructions
   std::string log_level = "info";        // host log (stderr): trace..critical, off
+  // MRTR requestState sealing key (HMAC-SHA256), read from request_state.key_file
+  // or request_state.key_env by the loader; "" = a random key per process.
+  std::string request_state_key;
+  int64_t request_state_ttl_ms = 600000; // how long a sealed requestState stays valid
+  int64_t input_timeout_ms = 300000;     // legacy: how long the host waits for a client's answer
 };
 
 struct HostConfig {

@@ -1,5 +1,8 @@
 // metrics.h - the host's counters, in the Prometheus text format.
 //
+// Shared by every transport: the HTTP exchanges and the stdio transport
+// record into the runtime's one instance (ServerState::metrics).
+//
 // Hot-path rule: recording takes no lock and allocates nothing. Requests are
 // counted in fixed arrays indexed by (method, era); per-tool counters live in
 // objects the catalog looks up once, at build time, and keeps a pointer to.

@@ -36,6 +36,18 @@ CallContext::CallContext(CallInfo info, SendFn send) : info_(std::move(info)), s
   table_.protocol_version = info_.protocol_version.c_str();
   table_.client_name = info_.client_name.c_str();
   table_.client_capabilities_json = Str(info_.client_capabilities_json);
+  ArmRound();
+  table_.is_cancelled = [](const mcpp_call* c) -> uint8_t { return C(c)->IsCancelled() ? 1 : 0; };
+  table_.progress = [](const mcpp_call* c, double p, double t, const char* m) { C(c)->Progress(p, t, m); };
+  table_.log = [](const mcpp_call* c, int32_t level, const char* logger, mcpp_str msg) {
+    C(c)->Log(level, logger, msg.data ? std::string_view(msg.data, msg.size) : std::string_view());
+  };
+  table_.set_error_message = [](const mcpp_call* c, mcpp_str msg) {
+    C(c)->SetErrorMessage(msg.data ? std::string_view(msg.data, msg.size) : std::string_view());
+  };
+}
+
+void CallContext::ArmRound() {
   table_.roots_json = Str(info_.roots_json);
   table_.input_responses_json = Str(info_.input_responses_json);
   table_.request_state = Str(info_.request_state);
@@ -47,14 +59,12 @@ CallContext::CallContext(CallInfo info, SendFn send) : info_(std::move(info)), s
             .count() +
         info_.timeout_ms;
   }
-  table_.is_cancelled = [](const mcpp_call* c) -> uint8_t { return C(c)->IsCancelled() ? 1 : 0; };
-  table_.progress = [](const mcpp_call* c, double p, double t, const char* m) { C(c)->Progress(p, t, m); };
-  table_.log = [](const mcpp_call* c, int32_t level, const char* logger, mcpp_str msg) {
-    C(c)->Log(level, logger, msg.data ? std::string_view(msg.data, msg.size) : std::string_view());
-  };
-  table_.set_error_message = [](const mcpp_call* c, mcpp_str msg) {
-    C(c)->SetErrorMessage(msg.data ? std::string_view(msg.data, msg.size) : std::string_view());
-  };
+}
+
+void CallContext::NextRound(std::string input_responses_json, std::string request_state) {
+  info_.input_responses_json = std::move(input_responses_json);
+  info_.request_state = std::move(request_state);
+  ArmRound();
 }
 
 bool CallContext::DeadlinePassed() const {

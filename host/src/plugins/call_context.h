@@ -41,6 +41,12 @@ class CallContext {
 
   const mcpp_call* table() const { return &table_; }
 
+  // Prepares the handler's next call of the same request, after the host
+  // obtained the client's input (legacy clients): the answers, the state the
+  // handler kept, and a fresh deadline (the client's thinking time is not the
+  // plugin's). Only between handler calls, never while one runs.
+  void NextRound(std::string input_responses_json, std::string request_state);
+
   void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
   bool IsCancelled() const;
   bool CancelledByClient() const { return cancelled_.load(std::memory_order_relaxed); }
@@ -53,6 +59,8 @@ class CallContext {
   void SetErrorMessage(std::string_view message);
 
  private:
+  void ArmRound();  // points the table at this round's inputs; sets the deadline
+
   CallInfo info_;
   SendFn send_;
   mcpp_call table_{};

@@ -14,6 +14,15 @@
 //              -32602, anything else -> -32603.
 // A request the client cancelled gets no answer, as the spec asks.
 //
+// Tasks: a tools/call of a task-supporting tool (CatalogTool::task_support)
+// may run as a task (DecideTask: the modern extension, or the legacy
+// params.task). It is answered at once with a CreateTaskResult; the handler
+// runs on the pool answering into the task's record (MakeTaskSink), never in
+// the connection's in-flight table, with no deadline (the task's ttl bounds
+// it), and tasks/cancel reaches it through CallContext::Cancel. A modern task
+// whose handler asks for input waits in input_required until tasks/update
+// brings the answers; a legacy one has them relayed like any legacy call.
+//
 // Every tools/call that names a known tool counts one call on the tool's
 // counters (mcp_tool_calls_total), and one error (mcp_tool_errors_total) when
 // its answer is an error: an isError result or a JSON-RPC error.
@@ -26,6 +35,7 @@
 
 #include "observability/metrics.h"
 #include "protocol/errors.h"
+#include "protocol/input_relay.h"
 #include "protocol/methods.h"
 #include "plugins/result_builder.h"
 
@@ -69,6 +79,7 @@ CallInfo MakeCallInfo(const RequestContext& rc, const PluginInstance& plugin) {
   info.protocol_version = rc.version;
   info.client_name = rc.client_name;
   info.client_capabilities_json = rc.client_capabilities_json;
+  info.roots_json = rc.roots_json;
   info.progress_token_json = rc.progress_token_json;
   info.log_min_level = rc.log_min_level;
   info.plugin_alias = plugin.alias().empty() ? plugin.descriptor().name : plugin.alias();
@@ -76,30 +87,108 @@ CallInfo MakeCallInfo(const RequestContext& rc, const PluginInstance& plugin) {
   return info;
 }
 
-std::shared_ptr<CallContext> MakeCall(const RequestContext& rc, const PluginInstance& plugin) {
+std::shared_ptr<CallContext> MakeCall(const RequestContext& rc, const PluginInstance& plugin, CallInfo* retry = nullptr) {
   std::shared_ptr<Outbound> out = rc.connection->out_ptr();
-  return std::make_shared<CallContext>(MakeCallInfo(rc, plugin),
-                                       [out](std::string&& msg) { out->Send(std::move(msg)); });
+  CallInfo info = MakeCallInfo(rc, plugin);
+  if (retry) {
+    info.input_responses_json = std::move(retry->input_responses_json);
+    info.request_state = std::move(retry->request_state);
+  }
+  return std::make_shared<CallContext>(std::move(info), [out](std::string&& msg) { out->Send(std::move(msg)); });
 }
 
-// Runs `work` (which returns the reply, or "" for none) on the pool with the
-// call registered for cancellation; sends the reply unless the client cancelled.
-template <typename Work>
+// A legacy client is asked for input at most this many times per request: a
+// handler that never stops asking must not loop forever.
+constexpr int kMaxInputRounds = 16;
+
+// One handler call of a request: it returns the answer, or fills `ask` when
+// a legacy client must first be asked for input (the answer is then unused).
+// `fail` turns a failed relay into the method's kind of error.
+struct Work {
+  std::function<Answer(CallContext&, InputAsk&)> round;
+  std::function<Answer(const std::string& why)> fail;
+};
+
+// Sends the final answer of a call (unless the client cancelled it).
+void Deliver(const RequestContext& rc, CallContext& call, Answer reply) {
+  // A task's call was never in flight (its tools/call was answered at once),
+  // and its id may be reused by a later request: leave the table alone.
+  if (!TaskOf(*rc.reply_to)) rc.connection->RemoveInFlight(rc.id_json);
+  if (call.CancelledByClient()) {  // the spec: no response to a cancelled request
+    rc.reply_to->Drop();
+    return;
+  }
+  if (reply.message.empty()) return;
+  rc.reply_to->Respond(std::move(reply));
+}
+
+// {key: {method, params}} of a round's input requests (a task's inputRequests).
+std::string InputRequestsJson(const std::vector<InputRequest>& requests) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  for (const InputRequest& r : requests) {
+    WriteString(w, r.key);
+    w.StartObject();
+    w.Key("method");
+    WriteString(w, r.method);
+    w.Key("params");
+    WriteRaw(w, r.params_json, rapidjson::kObjectType);
+    w.EndObject();
+  }
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// Runs one round on this (pool) thread; a legacy input request continues on
+// the pool when the client's answers arrive, so no thread waits for them.
+void RunRound(ServerState& s, const RequestContext& rc, const std::shared_ptr<CallContext>& call,
+              const std::shared_ptr<const Work>& work, int round) {
+  InputAsk ask;
+  Answer reply = work->round(*call, ask);
+  if (ask.requests.empty() || call->CancelledByClient()) return Deliver(rc, *call, std::move(reply));
+  if (round + 1 >= kMaxInputRounds)
+    return Deliver(rc, *call, work->fail("the handler asked the client for input " + std::to_string(kMaxInputRounds) +
+                                         " times in one request; the host stopped it there"));
+  std::string state = ask.request_state;
+  if (const std::string* task = TaskOf(*rc.reply_to); task && rc.era == Era::kModern) {
+    // A modern task waits in input_required until tasks/update brings every
+    // answer; then the handler runs again on the pool.
+    bool parked = s.tasks.AwaitInput(*task, InputRequestsJson(ask.requests),
+                                     [&s, rc, call, work, round, state](std::string answers) {
+                                       boost::asio::post(s.pool, [&s, rc, call, work, round, state,
+                                                                  answers = std::move(answers)]() mutable {
+                                         if (call->CancelledByClient()) return Deliver(rc, *call, Answer());
+                                         call->NextRound(std::move(answers), state);
+                                         RunRound(s, rc, call, work, round + 1);
+                                       });
+                                     });
+    if (!parked) Deliver(rc, *call, Answer());  // cancelled or expired meanwhile
+    return;
+  }
+  RelayToClient(s, rc, ask, [&s, rc, call, work, round, state](Result<std::string> answers) {
+    if (!answers.ok()) return Deliver(rc, *call, work->fail(answers.error()));
+    if (call->CancelledByClient()) return Deliver(rc, *call, Answer());
+    call->NextRound(std::move(answers.value()), state);
+    RunRound(s, rc, call, work, round + 1);
+  });
+}
+
+// Runs `work` on the pool with the call registered for cancellation; its
+// answer is sent unless the client cancelled.
 MethodResult RunOnPool(ServerState& s, const RequestContext& rc, std::shared_ptr<CallContext> call, Work work) {
   if (!rc.connection->AddInFlight(rc.id_json, call))
     return ErrorReply(rc.id_json, rpc::kInvalidRequest, "a request with id " + rc.id_json + " is already in flight");
-  boost::asio::post(s.pool, [&s, rc, call = std::move(call), work = std::move(work)]() mutable {
-    Answer reply = work(*call);
-    rc.connection->RemoveInFlight(rc.id_json);
-    if (call->CancelledByClient()) {  // the spec: no response to a cancelled request
-      rc.reply_to->Drop();
-      return;
-    }
-    if (reply.message.empty()) return;
-    rc.reply_to->Respond(std::move(reply));
-    (void)s;
-  });
+  auto shared = std::make_shared<const Work>(std::move(work));
+  boost::asio::post(s.pool, [&s, rc, call = std::move(call), shared] { RunRound(s, rc, call, shared, 0); });
   return std::nullopt;
+}
+
+// Work whose failures are JSON-RPC errors (prompts, resources, completion).
+Work ErrorWork(const RequestContext& rc, std::function<Answer(CallContext&, InputAsk&)> round, std::string label) {
+  return Work{std::move(round), [rc, label = std::move(label)](const std::string& why) {
+                return ErrorReply(rc.id_json, rpc::kInternalError, label + " failed: " + why);
+              }};
 }
 
 // One tools/call that reached `tool`, answered with an error or not.
@@ -140,46 +229,23 @@ Answer ResourceNotFound(const RequestContext& rc, std::string_view uri) {
 
 // A handler asked the client for input. Only the kinds the client declared
 // may be asked for: a modern request that lacks one is -32021 (with the
-// capabilities it needs); a legacy one gets `legacy_error`. Relaying the
-// requests themselves comes with the MCP-surface work; until then the answer
-// says so plainly.
-Answer InputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb,
-                          const std::string& label, bool tool) {
-  rapidjson::Document caps;
-  (void)ParseJson(rc.client_capabilities_json, caps);
-  std::vector<std::string> missing;
-  for (const InputRequest& r : rb.input_requests()) {
-    const char* need = r.method == "sampling/createMessage" ? "sampling"
-                       : r.method == "roots/list"           ? "roots"
-                                                            : "elicitation";
-    if (!FindMember(caps, need) && std::find(missing.begin(), missing.end(), need) == missing.end())
-      missing.push_back(need);
-  }
+// capabilities it needs); a legacy one an error result (tools) or -32600.
+// Modern: the InputRequiredResult. Legacy: fills `ask` for the relay.
+Answer InputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb, const std::string& label,
+                     bool tool, std::string_view binding, InputAsk& ask) {
+  std::string names;
+  std::string missing = MissingCapabilities(rb.input_requests(), rc.client_capabilities_json, names);
   if (!missing.empty()) {
-    std::string names;
-    for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
-    std::string text = label + " needs the client capability " + names + ", which this client did not declare";
-    if (rc.era == Era::kModern) {
-      rapidjson::StringBuffer buf;
-      JsonWriter w(buf);
-      w.StartObject();
-      w.Key("requiredCapabilities");
-      w.StartObject();
-      for (const std::string& m : missing) {
-        WriteString(w, m);
-        w.StartObject();
-        w.EndObject();
-      }
-      w.EndObject();
-      w.EndObject();
+    if (rc.era == Era::kModern)
       return ErrorReply(rc.id_json, rpc::kMissingClientCapability, "Missing required client capability: " + names,
-                        std::string_view(buf.GetString(), buf.GetSize()));
-    }
+                        "{\"requiredCapabilities\":" + missing + "}");
+    std::string text = label + " needs the client capability " + names + ", which this client did not declare";
     return tool ? ToolErrorResult(s, rc, text) : ErrorReply(rc.id_json, rpc::kInvalidRequest, text);
   }
-  std::string text = label + " asked the client for input (" + rb.input_requests()[0].method +
-                     "), which this host does not relay yet";
-  return tool ? ToolErrorResult(s, rc, text) : ErrorReply(rc.id_json, rpc::kInternalError, text);
+  if (rc.era == Era::kModern && !TaskOf(*rc.reply_to)) return ModernInputRequired(s, rc, rb, binding);
+  ask.requests = rb.input_requests();
+  ask.request_state = rb.request_state();
+  return Answer();
 }
 
 // Describes why `doc` fails `schema`, or "" when it passes.
@@ -211,8 +277,9 @@ std::string FailureText(const HandlerOutcome& o, const CallContext& call, const 
 
 // The result of one tools/call, after the handler returned. `error` says
 // whether it is an error (a JSON-RPC error or an isError result).
-Answer FinishToolCall(ServerState& s, const RequestContext& rc, const CatalogTool& tool,
-                           const HandlerOutcome& o, const CallContext& call, const ResultBuilder& rb, bool& error) {
+Answer FinishToolCall(ServerState& s, const RequestContext& rc, const CatalogTool& tool, const HandlerOutcome& o,
+                      const CallContext& call, const ResultBuilder& rb, std::string_view binding, InputAsk& ask,
+                      bool& error) {
   error = true;  // every early return below is one
   const std::string label = "tool '" + tool.exposed_name + "'";
   if (o.threw || o.status != MCPP_OK) {
@@ -225,7 +292,11 @@ Answer FinishToolCall(ServerState& s, const RequestContext& rc, const CatalogToo
     return ErrorReply(rc.id_json, rpc::kInternalError,
                       "Internal error: " + label + " returned an invalid result (" + rb.misbehaviour() + ")");
   }
-  if (!rb.input_requests().empty()) return InputRequired(s, rc, rb, label, /*tool=*/true);
+  if (!rb.input_requests().empty()) {
+    Answer a = InputRequired(s, rc, rb, label, /*tool=*/true, binding, ask);
+    error = a.error_code != 0 || a.message.find("\"isError\":true") != std::string::npos;
+    return a;
+  }
   const ToolDef& def = *tool.def;
   if (def.output_schema && !rb.is_error()) {
     if (!rb.has_structured())
@@ -380,8 +451,12 @@ MethodResult ReadResourceAsTool(ServerState& s, RequestContext& rc, std::shared_
     return ToolErrorResult(s, rc, "Resource not found: " + uri);
   }
   const PluginInstance& plugin = res ? *res->plugin : *tmpl->plugin;
-  MethodResult refused = RunOnPool(s, rc, MakeCall(rc, plugin),
-                   [&s, rc, catalog, &tool, res, tmpl, uri, vars](CallContext& call) -> Answer {
+  auto fail = [&s, rc, &tool](const std::string& why) {
+    CountToolCall(tool, /*error=*/true);
+    return Answer(ToolErrorResult(s, rc, why));
+  };
+  MethodResult refused = RunOnPool(s, rc, MakeCall(rc, plugin), Work{
+                   [&s, rc, catalog, &tool, res, tmpl, uri, vars](CallContext& call, InputAsk&) -> Answer {
                      ResultBuilder rb(HandlerKind::kResourceAsTool, uri, kMaxResultBytes);
                      HandlerOutcome o = ReadFromPlugin(res, tmpl, uri, vars, call, rb);
                      bool failed = o.threw || o.status != MCPP_OK || rb.item_count() == 0 || !rb.misbehaviour().empty();
@@ -401,9 +476,148 @@ MethodResult ReadResourceAsTool(ServerState& s, RequestContext& rc, std::shared_
                      WriteRaw(w, rb.items_json(), rapidjson::kObjectType);
                      w.EndArray();
                      return reply.Finish(s.identity);
-                   });
+                   }, fail});
   if (refused) CountToolCall(tool, /*error=*/true);  // e.g. its id is already in flight
   return refused;
+}
+
+
+// A tool call's handler rounds, answering into `rc.reply_to`.
+Work ToolWork(ServerState& s, const RequestContext& rc, std::shared_ptr<const Catalog> catalog, const CatalogTool* tool,
+              std::string args_json, std::string binding) {
+  auto fail = [&s, rc, tool](const std::string& why) {
+    CountToolCall(*tool, /*error=*/true);
+    return Answer(ToolErrorResult(s, rc, "tool '" + tool->exposed_name + "' failed: " + why));
+  };
+  return Work{[&s, rc, catalog, tool, args_json = std::move(args_json), binding = std::move(binding)](
+                  CallContext& call, InputAsk& ask) -> Answer {
+                ResultBuilder rb(HandlerKind::kTool, {}, kMaxResultBytes);
+                HandlerOutcome o = Guarded(*tool->plugin, tool->serial.get(), [&] {
+                  return tool->def->call(tool->def->user_data, call.table(), {args_json.data(), args_json.size()},
+                                         rb.table());
+                });
+                bool error = true;
+                Answer answer = FinishToolCall(s, rc, *tool, o, call, rb, binding, ask, error);
+                if (ask.requests.empty()) CountToolCall(*tool, error);  // else counted when it ends
+                return answer;
+              },
+              fail};
+}
+
+// How long a task is kept, and how often clients are told to poll it.
+constexpr int64_t kTaskTtlMs = 10 * 60 * 1000;
+constexpr int64_t kMinTaskTtlMs = 1000;
+constexpr int64_t kMaxTaskTtlMs = 24 * 60 * 60 * 1000;
+constexpr int64_t kTaskPollMs = 500;
+
+struct TaskPlan {
+  bool as_task = false;
+  int64_t ttl_ms = kTaskTtlMs;
+};
+
+// Whether this tools/call runs as a task, or why it is refused.
+//  modern: the server decides: a task-supporting tool runs as one when this
+//          request declared the extension; a required-task tool without the
+//          declaration is -32021; a legacy `task` param is ignored.
+//  legacy: the client asks with params.task; a tool that forbids tasks asked
+//          as one, or a required-task tool asked without, is -32601
+//          (2025-11-25 tool-level negotiation).
+std::optional<Answer> DecideTask(const ServerState&, const RequestContext& rc, const CatalogTool& tool,
+                                 const Params& p, TaskPlan& plan) {
+  if (rc.era == Era::kModern) {
+    if (tool.task_support == TaskSupport::kForbidden) return std::nullopt;
+    if (DeclaresTasksExtension(rc.client_capabilities_json)) {
+      plan.as_task = true;
+      return std::nullopt;
+    }
+    if (tool.task_support == TaskSupport::kRequired)
+      return ErrorReply(rc.id_json, rpc::kMissingClientCapability,
+                        "Missing required client capability: tool '" + tool.exposed_name + "' runs only as a task (" +
+                            kTasksExtension + " extension)",
+                        std::string(R"({"requiredCapabilities":{"extensions":{")") + kTasksExtension + R"(":{}}}})");
+    return std::nullopt;
+  }
+  const rapidjson::Value* task = FindMember(p, "task");
+  if (task && task->IsNull()) task = nullptr;
+  if (task && !task->IsObject())
+    return ErrorReply(rc.id_json, rpc::kInvalidParams, "tools/call: params.task must be an object ({ttl?})");
+  if (task && tool.task_support == TaskSupport::kForbidden)
+    return ErrorReply(rc.id_json, rpc::kMethodNotFound,
+                      "tool '" + tool.exposed_name + "' does not support task execution (execution.taskSupport)");
+  if (!task && tool.task_support == TaskSupport::kRequired)
+    return ErrorReply(rc.id_json, rpc::kMethodNotFound,
+                      "tool '" + tool.exposed_name + "' must be called as a task (execution.taskSupport: required)");
+  if (task) {
+    plan.as_task = true;
+    const rapidjson::Value* ttl = FindMember(*task, "ttl");
+    if (ttl && ttl->IsNumber())
+      plan.ttl_ms = std::clamp<int64_t>(static_cast<int64_t>(ttl->GetDouble()), kMinTaskTtlMs, kMaxTaskTtlMs);
+  }
+  return std::nullopt;
+}
+
+// Drops what it is sent: a modern task's notifications have no stream.
+class NullOutbound : public Outbound {
+ public:
+  void Send(std::string&&) override {}
+};
+
+// Creates the task, starts the call on the pool answering into it, and
+// returns the CreateTaskResult (the task is in the store before it is sent).
+MethodResult StartToolTask(ServerState& s, const RequestContext& rc, std::shared_ptr<const Catalog> catalog,
+                           const CatalogTool& tool, std::string args_json, std::string binding, CallInfo& retry,
+                           const TaskPlan& plan) {
+  const bool modern = rc.era == Era::kModern;
+  RequestContext trc = rc;
+  // A modern task outlives its request's stream: its progress and logs go
+  // nowhere. A legacy task keeps the session's connection (input relay,
+  // notifications/tasks/status).
+  if (modern) trc.connection = std::make_shared<Connection>(std::make_shared<NullOutbound>());
+  std::shared_ptr<Outbound> out = trc.connection->out_ptr();
+  CallInfo info = MakeCallInfo(rc, *tool.plugin);
+  info.input_responses_json = std::move(retry.input_responses_json);
+  info.request_state = std::move(retry.request_state);
+  info.timeout_ms = 0;  // a task runs until it ends, is cancelled or expires
+  auto call = std::make_shared<CallContext>(std::move(info), [out](std::string&& msg) { out->Send(std::move(msg)); });
+
+  TaskStore::Hooks hooks;
+  std::weak_ptr<CallContext> weak = call;
+  hooks.cancel = [weak] {
+    if (auto c = weak.lock()) c->Cancel();
+  };
+  if (!modern) {
+    hooks.changed = [out](const TaskView& v) {
+      rapidjson::StringBuffer buf;
+      JsonWriter w(buf);
+      w.StartObject();
+      WriteTaskFields(w, v, /*modern=*/false);
+      w.EndObject();
+      out->Send(NotificationMessage("notifications/tasks/status", std::string_view(buf.GetString(), buf.GetSize())));
+    };
+  }
+  std::string owner =
+      modern ? std::string() : "session:" + std::to_string(reinterpret_cast<uintptr_t>(rc.connection->state().get()));
+  Result<TaskView> created = s.tasks.Create(std::move(owner), plan.ttl_ms, kTaskPollMs, std::move(hooks));
+  if (!created.ok()) {
+    CountToolCall(tool, /*error=*/true);
+    return ErrorReply(rc.id_json, rpc::kInternalError, "tool '" + tool.exposed_name + "' could not start: " + created.error());
+  }
+  trc.reply_to = MakeTaskSink(s, created->id);
+  auto work = std::make_shared<const Work>(ToolWork(s, trc, std::move(catalog), &tool, std::move(args_json),
+                                                    std::move(binding)));
+  boost::asio::post(s.pool, [&s, trc, call, work] { RunRound(s, trc, call, work, 0); });
+
+  Reply reply(rc);
+  JsonWriter& w = reply.w();
+  if (modern) {
+    WriteTaskFields(w, *created, /*modern=*/true);  // flat: Result & Task
+  } else {
+    w.Key("task");
+    w.StartObject();
+    WriteTaskFields(w, *created, /*modern=*/false);
+    w.EndObject();
+  }
+  return reply.Finish(s.identity, -1, {}, "task");
 }
 
 }  // namespace
@@ -435,18 +649,22 @@ MethodResult CallTool(ServerState& s, RequestContext& rc, const Params& p) {
   }
 
   std::string args_json = ToJson(*args);
-  MethodResult refused = RunOnPool(s, rc, MakeCall(rc, *tool->plugin),
-                   [&s, rc, catalog, tool, args_json = std::move(args_json)](CallContext& call) -> Answer {
-                     ResultBuilder rb(HandlerKind::kTool, {}, kMaxResultBytes);
-                     HandlerOutcome o = Guarded(*tool->plugin, tool->serial.get(), [&] {
-                       return tool->def->call(tool->def->user_data, call.table(), {args_json.data(), args_json.size()},
-                                              rb.table());
-                     });
-                     bool error = true;
-                     Answer answer = FinishToolCall(s, rc, *tool, o, call, rb, error);
-                     CountToolCall(*tool, error);
-                     return answer;
-                   });
+  std::string binding = RequestStateSealer::Binding(rc.method, tool->exposed_name, args_json);
+  CallInfo retry;
+  if (rc.era == Era::kModern) {
+    if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) {
+      CountToolCall(*tool, /*error=*/true);
+      return bad;
+    }
+  }
+  TaskPlan task;
+  if (std::optional<Answer> refused = DecideTask(s, rc, *tool, p, task)) {
+    CountToolCall(*tool, /*error=*/true);
+    return refused;
+  }
+  if (task.as_task) return StartToolTask(s, rc, catalog, *tool, std::move(args_json), std::move(binding), retry, task);
+  MethodResult refused = RunOnPool(s, rc, MakeCall(rc, *tool->plugin, &retry),
+                                   ToolWork(s, rc, catalog, tool, std::move(args_json), std::move(binding)));
   if (refused) CountToolCall(*tool, /*error=*/true);  // e.g. its id is already in flight
   return refused;
 }
@@ -476,8 +694,14 @@ MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {
                         "Missing required argument '" + a.name + "' for prompt '" + prompt->exposed_name + "'");
   }
   std::string args_json = args ? ToJson(*args) : "{}";
-  return RunOnPool(s, rc, MakeCall(rc, *prompt->plugin),
-                   [&s, rc, catalog, prompt, args_json = std::move(args_json)](CallContext& call) -> Answer {
+  std::string binding = RequestStateSealer::Binding(rc.method, prompt->exposed_name, args_json);
+  CallInfo retry;
+  if (rc.era == Era::kModern) {
+    if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) return bad;
+  }
+  return RunOnPool(s, rc, MakeCall(rc, *prompt->plugin, &retry), ErrorWork(rc,
+                   [&s, rc, catalog, prompt, args_json = std::move(args_json), binding = std::move(binding)](
+                       CallContext& call, InputAsk& ask) -> Answer {
                      ResultBuilder rb(HandlerKind::kPrompt, {}, kMaxResultBytes);
                      HandlerOutcome o = Guarded(*prompt->plugin, nullptr, [&] {
                        return prompt->def->get(prompt->def->user_data, call.table(),
@@ -493,7 +717,8 @@ MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {
                        return ErrorReply(rc.id_json, rpc::kInternalError,
                                          "Internal error: " + label + " returned an invalid result (" +
                                              rb.misbehaviour() + ")");
-                     if (!rb.input_requests().empty()) return InputRequired(s, rc, rb, label, /*tool=*/false);
+                     if (!rb.input_requests().empty())
+                       return InputRequired(s, rc, rb, label, /*tool=*/false, binding, ask);
                      Reply reply(rc);
                      JsonWriter& w = reply.w();
                      if (!rb.description().empty()) {
@@ -505,7 +730,7 @@ MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {
                      if (rb.item_count()) WriteRaw(w, rb.items_json(), rapidjson::kObjectType);
                      w.EndArray();
                      return reply.Finish(s.identity, -1, rb.meta_json());
-                   });
+                   }, "prompt '" + prompt->exposed_name + "'"));
 }
 
 MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
@@ -536,8 +761,13 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
   const CatalogTemplate* tmpl = res ? nullptr : catalog->MatchTemplate(uri, vars);
   if (!res && !tmpl) return ResourceNotFound(rc, uri);
   const PluginInstance& plugin = res ? *res->plugin : *tmpl->plugin;
-  return RunOnPool(s, rc, MakeCall(rc, plugin),
-                   [&s, rc, catalog, res, tmpl, uri, vars](CallContext& call) -> Answer {
+  std::string binding = RequestStateSealer::Binding(rc.method, uri, {});
+  CallInfo retry;
+  if (rc.era == Era::kModern) {
+    if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) return bad;
+  }
+  return RunOnPool(s, rc, MakeCall(rc, plugin, &retry), ErrorWork(rc,
+                   [&s, rc, catalog, res, tmpl, uri, vars, binding](CallContext& call, InputAsk& ask) -> Answer {
                      ResultBuilder rb(HandlerKind::kResource, uri, kMaxResultBytes);
                      HandlerOutcome o = ReadFromPlugin(res, tmpl, uri, vars, call, rb);
                      const std::string label = "reading " + uri;
@@ -552,7 +782,8 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
                        return ErrorReply(rc.id_json, rpc::kInternalError,
                                          "Internal error: " + label + " returned an invalid result (" +
                                              rb.misbehaviour() + ")");
-                     if (!rb.input_requests().empty()) return InputRequired(s, rc, rb, label, /*tool=*/false);
+                     if (!rb.input_requests().empty())
+                       return InputRequired(s, rc, rb, label, /*tool=*/false, binding, ask);
                      Reply reply(rc);
                      JsonWriter& w = reply.w();
                      w.Key("contents");
@@ -560,7 +791,7 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
                      WriteRaw(w, rb.items_json(), rapidjson::kObjectType);
                      w.EndArray();
                      return reply.Finish(s.identity, /*ttl_ms=*/0, rb.meta_json());
-                   });
+                   }, "reading " + uri));
 }
 
 MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p) {
@@ -627,8 +858,8 @@ MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p) {
   const rapidjson::Value* ctx_args = context ? FindMember(*context, "arguments") : nullptr;
   std::string context_json = ctx_args && ctx_args->IsObject() ? ToJson(*ctx_args) : "{}";
   std::string value(StringOf(*arg_value));
-  return RunOnPool(s, rc, MakeCall(rc, *plugin),
-                   [rc, catalog, plugin, fn, user_data, name, value, context_json, answer](CallContext& call) -> Answer {
+  return RunOnPool(s, rc, MakeCall(rc, *plugin), ErrorWork(rc,
+                   [rc, catalog, plugin, fn, user_data, name, value, context_json, answer](CallContext& call, InputAsk&) -> Answer {
                      ResultBuilder rb(HandlerKind::kCompletion, {}, kMaxResultBytes);
                      HandlerOutcome o = Guarded(*plugin, nullptr, [&] {
                        return fn(user_data, call.table(), name.c_str(), {value.data(), value.size()},
@@ -640,7 +871,7 @@ MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p) {
                        return ErrorReply(rc.id_json, rpc::kInternalError,
                                          "Internal error: completion returned an invalid result (" + rb.misbehaviour() + ")");
                      return answer(&rb);
-                   });
+                   }, "completion"));
 }
 
 }  // namespace mcph

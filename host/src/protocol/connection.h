@@ -55,6 +55,10 @@ struct LegacySession {
   std::string client_name;
   std::string client_capabilities_json = "{}";
   std::atomic<int> log_min_level{1};  // MCPP_LOG_INFO until logging/setLevel
+  // The client's roots (a JSON array of {uri, name?}) as its last roots/list
+  // answer gave them; "" until it answered (client_roots.h). Guarded by mu.
+  std::string roots_json;
+  std::string roots_request_id;  // the host's unanswered roots/list, if any
 };
 
 // What outlives one exchange: the legacy session negotiated by initialize,
@@ -73,6 +77,18 @@ class SessionState {
   ~SessionState() { FailPending(); }
 
   LegacySession& legacy() { return legacy_; }
+
+  // Where messages tied to no request go (stdio: the pipe; HTTP: the legacy
+  // session's GET stream): list changes, the host's roots/list. Weak, as the
+  // outbound may own this state.
+  void SetUnsolicited(const std::shared_ptr<Outbound>& out) {
+    std::lock_guard lock(mu_);
+    unsolicited_ = out;
+  }
+  std::shared_ptr<Outbound> unsolicited() {
+    std::lock_guard lock(mu_);
+    return unsolicited_.lock();
+  }
 
   // Registers a call in flight under its request id (raw JSON); false when
   // that id is already in flight (a client bug the host refuses).
@@ -171,6 +187,7 @@ class SessionState {
   std::unordered_map<std::string, std::shared_ptr<CallContext>> in_flight_;
   std::unordered_map<std::string, std::function<void()>> streams_;
   std::unordered_map<std::string, ResponseHandler> pending_;
+  std::weak_ptr<Outbound> unsolicited_;
   std::atomic<uint64_t> next_request_{1};
 };
 

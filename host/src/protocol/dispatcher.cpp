@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "plugins/call_context.h"
+#include "protocol/client_roots.h"
 #include "protocol/errors.h"
 #include "protocol/id_scanner.h"
 #include "protocol/methods.h"
@@ -24,6 +25,8 @@ const std::unordered_map<std::string_view, Method>& ModernMethods() {
       {"resources/read", ReadResource},     {"prompts/list", ListPrompts},
       {"prompts/get", GetPrompt},           {"completion/complete", Complete},
       {"subscriptions/listen", Listen},
+      {"tasks/get", GetTask},               {"tasks/update", UpdateTask},
+      {"tasks/cancel", CancelTask},
   };
   return m;
 }
@@ -36,6 +39,8 @@ const std::unordered_map<std::string_view, Method>& LegacyMethods() {
       {"resources/read", ReadResource},     {"prompts/list", ListPrompts},
       {"prompts/get", GetPrompt},           {"completion/complete", Complete},
       {"resources/subscribe", Subscribe},   {"resources/unsubscribe", Unsubscribe},
+      {"tasks/get", GetTask},               {"tasks/result", GetTaskResult},
+      {"tasks/list", ListTasks},            {"tasks/cancel", CancelTask},
   };
   return m;
 }
@@ -182,7 +187,11 @@ void Dispatcher::HandleNotification(std::string_view method, const rapidjson::Va
       if (conn->Cancel(ToJson(*id))) spdlog::debug("cancelled request {}", ToJson(*id));
     }
   }
-  // notifications/initialized, roots/list_changed and others need no action yet.
+  // A legacy client that shares roots is asked for them once initialized and
+  // whenever it says they changed (client_roots.h).
+  if ((method == "notifications/initialized" || method == "notifications/roots/list_changed") &&
+      conn->session().initialized.load(std::memory_order_acquire))
+    RefreshClientRoots(state_, conn->state());
 }
 
 void Dispatcher::HandleOne(const rapidjson::Value& msg, const std::shared_ptr<Connection>& conn,
@@ -301,6 +310,7 @@ void Dispatcher::HandleOne(const rapidjson::Value& msg, const std::shared_ptr<Co
       rc.version = session.version;
       rc.client_name = session.client_name;
       rc.client_capabilities_json = session.client_capabilities_json;
+      rc.roots_json = session.roots_json;
     }
     rc.log_min_level = session.log_min_level.load(std::memory_order_relaxed);
   }

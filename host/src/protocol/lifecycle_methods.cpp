@@ -7,14 +7,19 @@
 
 namespace mcph {
 
-// Legacy clients get logging and list_changed notifications on their
-// connection; modern clients would get list_changed only on
-// subscriptions/listen streams, which this host does not serve yet, so it
-// does not claim them there.
+// Both eras hear of list changes and resource updates: legacy clients on
+// their connection (list_changed unsolicited, resources/updated after
+// resources/subscribe), modern clients on subscriptions/listen streams that
+// opted in (SubscriptionHub). Logging is a legacy capability (modern
+// requests set their log level in _meta).
 void WriteServerCapabilities(JsonWriter& w, bool legacy) {
-  auto capability = [&](const char* name, bool list_changed) {
+  auto capability = [&](const char* name, bool list_changed, bool subscribe = false) {
     w.Key(name);
     w.StartObject();
+    if (subscribe) {
+      w.Key("subscribe");
+      w.Bool(true);
+    }
     if (list_changed) {
       w.Key("listChanged");
       w.Bool(true);
@@ -24,9 +29,10 @@ void WriteServerCapabilities(JsonWriter& w, bool legacy) {
   w.StartObject();
   if (legacy) capability("logging", false);
   capability("completions", false);
-  capability("tools", legacy);
-  capability("resources", legacy);
-  capability("prompts", legacy);
+  capability("tools", true);
+  capability("resources", true, /*subscribe=*/true);
+  capability("prompts", true);
+  WriteTaskCapabilities(w, legacy);  // task_methods.cpp
   w.EndObject();
 }
 

@@ -1,6 +1,6 @@
 // methods.h - the MCP methods, one function each, grouped by file:
 // lifecycle_methods.cpp, list_methods.cpp, call_methods.cpp,
-// subscription_methods.cpp.
+// subscription_methods.cpp, task_methods.cpp.
 //
 // Contract: a method gets a validated RequestContext and the request's params
 // (an object, possibly empty). It returns the reply to send now, or nullopt
@@ -44,6 +44,28 @@ MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p);  // 
 MethodResult Listen(ServerState& s, RequestContext& rc, const Params& p);       // subscriptions/listen (modern)
 MethodResult Subscribe(ServerState& s, RequestContext& rc, const Params& p);    // resources/subscribe (legacy)
 MethodResult Unsubscribe(ServerState& s, RequestContext& rc, const Params& p);  // resources/unsubscribe (legacy)
+
+// task_methods.cpp: modern (io.modelcontextprotocol/tasks extension):
+// tasks/get, tasks/update, tasks/cancel; legacy (2025-11-25 experimental
+// tasks): tasks/get, tasks/result, tasks/list, tasks/cancel.
+MethodResult GetTask(ServerState& s, RequestContext& rc, const Params& p);
+MethodResult UpdateTask(ServerState& s, RequestContext& rc, const Params& p);
+MethodResult CancelTask(ServerState& s, RequestContext& rc, const Params& p);
+MethodResult GetTaskResult(ServerState& s, RequestContext& rc, const Params& p);
+MethodResult ListTasks(ServerState& s, RequestContext& rc, const Params& p);
+
+constexpr const char* kTasksExtension = "io.modelcontextprotocol/tasks";
+// Whether a client capabilities object (JSON) declares the tasks extension.
+bool DeclaresTasksExtension(std::string_view client_capabilities_json);
+// The task capability members of the server capabilities object: modern
+// extensions["io.modelcontextprotocol/tasks"], legacy `tasks`.
+void WriteTaskCapabilities(JsonWriter& w, bool legacy);
+// The Task members of `v` (modern: ttlMs/pollIntervalMs; legacy: ttl/pollInterval).
+void WriteTaskFields(JsonWriter& w, const TaskView& v, bool modern);
+// Where a task's tool call delivers its answer: the task's record.
+std::shared_ptr<Outbound> MakeTaskSink(ServerState& s, std::string task_id);
+// The task `out` records answers for, or nullptr when it is no task sink.
+const std::string* TaskOf(const Outbound& out);
 
 // The server capabilities object both eras advertise.
 void WriteServerCapabilities(JsonWriter& w, bool legacy);

@@ -21,6 +21,7 @@ struct RequestContext {
   std::string method;
   std::string client_name;
   std::string client_capabilities_json = "{}";
+  std::string roots_json;              // legacy: the client's roots (client_roots.h); "" when none
   std::string progress_token_json;     // raw JSON, "" when none
   int log_min_level = 8;               // MCPP_LOG_*; 8 = send no logs
   std::shared_ptr<Connection> connection;

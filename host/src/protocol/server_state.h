@@ -14,6 +14,9 @@
 #include "config/host_config.h"
 #include "observability/metrics.h"
 #include "protocol/reply.h"
+#include "protocol/request_state_seal.h"
+#include "protocol/subscriptions.h"
+#include "protocol/task_store.h"
 
 namespace mcph {
 
@@ -23,6 +26,7 @@ struct ServerState {
       : config(std::move(cfg)),
         metrics(shared_metrics ? std::move(shared_metrics) : std::make_shared<Metrics>()),
         catalog(std::move(initial)),
+        sealer(config.request_state_key, config.request_state_ttl_ms),
         pool(workers) {
     identity.name = config.name;
   }
@@ -38,6 +42,12 @@ struct ServerState {
   // outlive the server, can keep it alive.
   const std::shared_ptr<Metrics> metrics;
   std::atomic<std::shared_ptr<const Catalog>> catalog;
+  // Seals MRTR requestState (key: config.request_state_key, "" = random).
+  RequestStateSealer sealer;
+  // Listen streams and legacy resource subscriptions (subscriptions.h).
+  SubscriptionHub subscriptions;
+  // Tool calls running as tasks (both eras); they live in this process only.
+  TaskStore tasks;
   boost::asio::thread_pool pool;
 };
 

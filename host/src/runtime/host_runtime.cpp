@@ -6,7 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <thread>
 
-#include "protocol/reply.h"
+#include "protocol/subscriptions.h"
 
 namespace mcph {
 
@@ -25,8 +25,9 @@ Result<std::unique_ptr<HostRuntime>> HostRuntime::Start(const HostConfig& config
   HostRuntime* self = rt.get();
   rt->events_ = std::make_shared<PluginEvents>();
   rt->events_->list_changed = [self](const PluginInstance& p, uint32_t what) { self->OnListChanged(p, what); };
-  rt->events_->resource_updated = [](const PluginInstance& p, const std::string& uri) {
-    spdlog::debug("plugin {} reports {} updated (subscriptions are not served yet)", p.label(), uri);
+  rt->events_->resource_updated = [self](const PluginInstance& p, const std::string& uri) {
+    spdlog::debug("plugin {} reports {} updated", p.label(), uri);
+    self->OnResourceUpdated(uri);
   };
 
   auto loaded = LoadPlugins(config, strict, rt->events_);
@@ -39,6 +40,7 @@ Result<std::unique_ptr<HostRuntime>> HostRuntime::Start(const HostConfig& config
                                              : std::max(2u, std::thread::hardware_concurrency());
   rt->state_ = std::make_unique<ServerState>(config.server, catalog.value(), workers, std::move(metrics));
   rt->dispatcher_ = std::make_unique<Dispatcher>(*rt->state_);
+  rt->serving_.store(rt->state_.get(), std::memory_order_release);
   return rt;
 }
 
@@ -47,8 +49,21 @@ HostRuntime::~HostRuntime() {
 }
 
 void HostRuntime::AddConnection(const std::shared_ptr<Connection>& conn) {
-  std::lock_guard lock(connections_mu_);
-  connections_.push_back(conn);
+  state_->subscriptions.AddLegacyConnection(conn);
+}
+
+size_t HostRuntime::EndListens() {
+  size_t n = state_->subscriptions.EndAll(state_->identity);
+  if (n) spdlog::info("ended {} subscriptions/listen streams", n);
+  return n;
+}
+
+void HostRuntime::OnResourceUpdated(std::string uri) {
+  ServerState* s = serving_.load(std::memory_order_acquire);
+  if (!s) return;
+  // On the lifecycle thread: the plugin's thread does not wait on clients,
+  // and an update reported after a list change is announced after it.
+  boost::asio::post(lifecycle_, [s, uri = std::move(uri)] { s->subscriptions.ResourceUpdated(uri); });
 }
 
 void HostRuntime::OnListChanged(const PluginInstance& plugin, uint32_t what) {
@@ -76,22 +91,11 @@ void HostRuntime::Rebuild(const PluginInstance* plugin, uint32_t what) {
   spdlog::info("catalog rebuilt: {} tools, {} resources, {} prompts", next.value()->tools().size(),
                next.value()->resources().size(), next.value()->prompts().size());
 
-  std::vector<std::string> notes;
-  if (what & MCPP_CHANGED_TOOLS) notes.push_back(NotificationMessage("notifications/tools/list_changed", {}));
-  if (what & MCPP_CHANGED_RESOURCES) notes.push_back(NotificationMessage("notifications/resources/list_changed", {}));
-  if (what & MCPP_CHANGED_PROMPTS) notes.push_back(NotificationMessage("notifications/prompts/list_changed", {}));
-  std::lock_guard lock(connections_mu_);
-  for (auto it = connections_.begin(); it != connections_.end();) {
-    auto conn = it->lock();
-    if (!conn) {
-      it = connections_.erase(it);
-      continue;
-    }
-    // Modern clients hear of changes only on subscriptions/listen streams.
-    if (conn->session().initialized.load())
-      for (const std::string& n : notes) conn->out().Send(std::string(n));
-    ++it;
-  }
+  uint32_t kinds = 0;
+  if (what & MCPP_CHANGED_TOOLS) kinds |= kToolsList;
+  if (what & MCPP_CHANGED_RESOURCES) kinds |= kResourcesList;
+  if (what & MCPP_CHANGED_PROMPTS) kinds |= kPromptsList;
+  state_->subscriptions.ListChanged(kinds);
 }
 
 }  // namespace mcph

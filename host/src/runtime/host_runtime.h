@@ -9,8 +9,8 @@
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
+#include <atomic>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "catalog/catalog.h"
@@ -33,13 +33,18 @@ class HostRuntime {
   Dispatcher& dispatcher() { return *dispatcher_; }
   const std::vector<std::string>& load_errors() const { return load_errors_; }
 
-  // A connection to notify of catalog changes once it is an initialized legacy session.
+  // A connection to notify of catalog changes once it is an initialized
+  // legacy session, and of updates to the resources its session subscribed to.
   void AddConnection(const std::shared_ptr<Connection>& conn);
+  // Graceful shutdown: ends every open subscriptions/listen stream with its
+  // final result; returns how many were open. Any thread.
+  size_t EndListens();
 
  private:
   HostRuntime() = default;
   void OnListChanged(const PluginInstance& plugin, uint32_t what);
   void Rebuild(const PluginInstance* plugin, uint32_t what);  // lifecycle thread
+  void OnResourceUpdated(std::string uri);                     // any thread
 
   HostConfig config_;
   Catalog::Options catalog_options_;
@@ -48,8 +53,10 @@ class HostRuntime {
   boost::asio::thread_pool lifecycle_{1};
   std::unique_ptr<ServerState> state_;
   std::unique_ptr<Dispatcher> dispatcher_;
-  std::mutex connections_mu_;
-  std::vector<std::weak_ptr<Connection>> connections_;
+  // state_ once Start has finished: a plugin may report a resource update
+  // from its own thread while it is still being loaded (then nobody can be
+  // subscribed yet, and the update is dropped).
+  std::atomic<ServerState*> serving_{nullptr};
 };
 
 }  // namespace mcph

@@ -43,8 +43,14 @@ void RegisterTools(mcpp::Registrar& reg);
 /** The server-stateless (SEP-2575) diagnostic tools; `host` is the
  *  instance's (the list-change triggers call its notify_list_changed). */
 void RegisterDiagnosticTools(mcpp::Registrar& reg, const mcpp::Host& host);
+/** test_trigger_resource_update: reports a resource update through `host`
+ *  (the instance's), for the hosts' resource subscription tests. */
+void RegisterSubscriptionTools(mcpp::Registrar& reg, const mcpp::Host& host);
 /** The input-required (SEP-2322, multi round-trip) tools and prompt. */
 void RegisterInputRequiredFixtures(mcpp::Registrar& reg);
+/** The tasks fixtures (greet, slow_compute, failing_job, protocol_error_job,
+ *  confirm_delete, multi_input, test_tool_with_task). */
+void RegisterTaskFixtures(mcpp::Registrar& reg);
 /** Static resources and the resource template. */
 void RegisterResources(mcpp::Registrar& reg);
 /** Prompts (with the completer of test_prompt_with_arguments). */

@@ -24,9 +24,11 @@ class ConformancePlugin : public mcpp::Plugin {
     // Order matters for tools/list: test_simple_text first (see fixtures.hpp).
     RegisterTools(reg);
     RegisterDiagnosticTools(reg, host());
+    RegisterSubscriptionTools(reg, host());
     RegisterResources(reg);
     RegisterPrompts(reg);
-    RegisterInputRequiredFixtures(reg);  // tools last in tools/list, the prompt last in prompts/list
+    RegisterInputRequiredFixtures(reg);  // the prompt last in prompts/list
+    RegisterTaskFixtures(reg);           // tools last in tools/list
     reg.set_instructions(
         "Conformance fixtures for the MCP conformance suites. Every tool, resource and prompt "
         "returns fixed test data.");

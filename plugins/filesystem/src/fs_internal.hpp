@@ -79,6 +79,10 @@ class Roots {
  public:
   /** Opens each directory; returns the warnings for those that could not be used. */
   std::vector<std::string> init(const std::vector<std::string>& configured, const std::string& home);
+  /** Takes roots opened elsewhere (the client's roots, client_roots.cpp);
+   *  `empty_reason` explains calls when `roots` is empty. */
+  void adopt(std::vector<Root> roots, std::string home, std::string empty_reason);
+  const std::string& home() const noexcept { return home_; }
   const std::vector<Root>& list() const noexcept { return roots_; }
   /** Every allowed directory as the reference lists them (original, then real when different). */
   std::vector<std::string> display() const;
@@ -98,6 +102,7 @@ class Roots {
   const Root* match(std::string_view abs, std::string* rel) const;
   std::vector<Root> roots_;
   std::string home_;
+  std::string empty_reason_;
 };
 
 /** Lexically normalises an absolute path: collapses //, . and .. . */

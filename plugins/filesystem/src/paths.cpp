@@ -222,6 +222,12 @@ std::vector<std::string> Roots::init(const std::vector<std::string>& configured,
   return warnings;
 }
 
+void Roots::adopt(std::vector<Root> roots, std::string home, std::string empty_reason) {
+  roots_ = std::move(roots);
+  home_ = std::move(home);
+  empty_reason_ = std::move(empty_reason);
+}
+
 std::vector<std::string> Roots::display() const {
   std::vector<std::string> out;
   for (const Root& r : roots_) {
@@ -278,8 +284,9 @@ std::string Resolved::dir_path() const {
 Resolved Roots::resolve(std::string_view input) const {
   check_path_string(input);
   if (roots_.empty())
-    throw FsError(
-        "No allowed directories: the filesystem plugin has no accessible root (config key roots)");
+    throw FsError(empty_reason_.empty()
+                      ? "No allowed directories: the filesystem plugin has no accessible root (config key roots)"
+                      : "No allowed directories: " + empty_reason_);
   std::string p(input);
   if (p == "~" || p.rfind("~/", 0) == 0) {
     if (home_.empty()) throw FsError("Cannot expand ~: HOME is not set");

@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -283,6 +285,14 @@ Config parse_config(std::string_view json, std::vector<std::string>* warnings) {
       if (!v.IsUint64() || v.GetUint64() == 0)
         throw std::runtime_error("filesystem: config key " + key + " must be a positive integer");
       (key == "max_read_bytes" ? cfg.max_read_bytes : cfg.max_results) = v.GetUint64();
+    } else if (key == "client_roots") {
+      if (!v.IsString() || !parse_client_roots_mode(v.GetString(), &cfg.client_roots))
+        throw std::runtime_error("filesystem: config key client_roots must be ignore, intersect or replace");
+    } else if (key == "client_roots_modern") {
+      std::string m = v.IsString() ? v.GetString() : "";
+      if (m != "ask" && m != "ignore")
+        throw std::runtime_error("filesystem: config key client_roots_modern must be ask or ignore");
+      cfg.ask_modern_roots = m == "ask";
     } else if (warnings) {
       warnings->push_back("filesystem: unknown config key \"" + key + "\" ignored");
     }
@@ -294,23 +304,88 @@ FilesystemPlugin::FilesystemPlugin(const mcpp::InitParams& params) {
   std::vector<std::string> warnings;
   cfg_ = parse_config(params.config_json(), &warnings);
   const char* home = ::getenv("HOME");
-  for (auto& w : roots_.init(cfg_.roots, home ? home : "")) warnings.push_back(std::move(w));
+  auto configured = std::make_shared<Roots>();
+  for (auto& w : configured->init(cfg_.roots, home ? home : "")) warnings.push_back(std::move(w));
+  configured_ = configured;
   for (const auto& w : warnings) params.host().log(MCPP_LOG_WARNING, w);
-  if (roots_.list().empty())
+  if (configured_->list().empty() && cfg_.client_roots != ClientRootsMode::kReplace)
     params.host().log(MCPP_LOG_ERROR,
                       "filesystem: no accessible root directory (config key roots); every tool "
                       "call will fail until one is configured");
+  else if (configured_->list().empty())
+    params.host().log(MCPP_LOG_INFO,
+                      "filesystem: no configured root: calls are served only under roots the client shares "
+                      "(client_roots: replace)");
   else
-    params.host().log(MCPP_LOG_INFO, "filesystem: allowed directories: " + roots_.display_joined());
+    params.host().log(MCPP_LOG_INFO, "filesystem: allowed directories: " + configured_->display_joined());
+}
+
+/* ---- Roots per call ----------------------------------------------------- */
+
+namespace {
+
+/* The 2026-07-28 revision and later (ISO dates compare as strings). */
+bool is_modern(std::string_view protocol_version) { return protocol_version >= "2026-07-28"; }
+
+bool declares_roots(std::string_view capabilities_json) {
+  rapidjson::Document d;
+  d.Parse(capabilities_json.data(), capabilities_json.size());
+  return !d.HasParseError() && d.IsObject() && d.HasMember("roots");
+}
+
+/* The roots array of a roots/list answer ({"roots": [...]}) inside
+ * input_responses_json ({"roots": <answer>}), serialised; "" when the answer
+ * is missing or malformed (then the tool asks again). */
+std::string answered_roots(std::string_view input_responses_json) {
+  if (input_responses_json.empty()) return "";
+  rapidjson::Document d;
+  d.Parse(input_responses_json.data(), input_responses_json.size());
+  if (d.HasParseError() || !d.IsObject()) return "";
+  auto answer = d.FindMember("roots");
+  if (answer == d.MemberEnd() || !answer->value.IsObject()) return "";
+  auto list = answer->value.FindMember("roots");
+  if (list == answer->value.MemberEnd() || !list->value.IsArray()) return "";
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  list->value.Accept(w);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace
+
+std::shared_ptr<const Roots> FilesystemPlugin::from_client(std::string_view roots_array_json) const {
+  std::shared_ptr<const Roots> derived =
+      cache_.get(roots_array_json, [this](std::string_view key) {
+        RootsLog log;
+        auto roots = derive_roots(*configured_, cfg_.client_roots, key, &log);
+        for (const auto& [level, line] : log) host().log(level, line);
+        return roots;
+      });
+  return derived ? derived : configured_;
+}
+
+std::shared_ptr<const Roots> FilesystemPlugin::effective_roots(mcpp::Call& call, mcpp::Result* out) const {
+  if (cfg_.client_roots == ClientRootsMode::kIgnore) return configured_;
+  std::string_view session_roots = call.roots_json();
+  if (!session_roots.empty()) return from_client(session_roots);
+  if (!cfg_.ask_modern_roots || !is_modern(call.protocol_version()) ||
+      !declares_roots(call.client_capabilities_json()))
+    return configured_;
+  std::string answered = answered_roots(call.input_responses_json());
+  if (!answered.empty()) return from_client(answered);
+  if (!out) return configured_;  // prompts do not ask
+  out->require_input("roots", "roots/list", "{}");
+  return nullptr;
 }
 
 /* ---- Tools -------------------------------------------------------------- */
 
-void FilesystemPlugin::read_text_file(mcpp::Call&, std::string_view args, mcpp::Result& out) const {
+void FilesystemPlugin::read_text_file(mcpp::Call&, const Roots& roots,
+                                      std::string_view args, mcpp::Result& out) const {
   auto a = parse_args(args);
   std::string path = str_arg(a, "path");
   double head = num_arg(a, "head"), tail = num_arg(a, "tail");
-  Resolved r = roots_.resolve(path);
+  Resolved r = roots.resolve(path);
   if (head != 0 && tail != 0) throw FsError("Cannot specify both head and tail parameters simultaneously");
   Fd fd = open_regular(r);
   std::string text;
@@ -323,9 +398,10 @@ void FilesystemPlugin::read_text_file(mcpp::Call&, std::string_view args, mcpp::
   out.add_text(text);
 }
 
-void FilesystemPlugin::read_media_file(mcpp::Call&, std::string_view args, mcpp::Result& out) const {
+void FilesystemPlugin::read_media_file(mcpp::Call&, const Roots& roots,
+                                       std::string_view args, mcpp::Result& out) const {
   auto a = parse_args(args);
-  Resolved r = roots_.resolve(str_arg(a, "path"));
+  Resolved r = roots.resolve(str_arg(a, "path"));
   Fd fd = open_regular(r);
   std::string data = read_all(fd.get(), r.abs, cfg_.max_read_bytes);
   std::string mime = media_mime(lower_ext(r.abs));
@@ -337,7 +413,7 @@ void FilesystemPlugin::read_media_file(mcpp::Call&, std::string_view args, mcpp:
     out.add_embedded_blob(file_url(r.abs), mime, data.data(), data.size());
 }
 
-void FilesystemPlugin::read_multiple_files(mcpp::Call& call, std::string_view args,
+void FilesystemPlugin::read_multiple_files(mcpp::Call& call, const Roots& roots, std::string_view args,
                                            mcpp::Result& out) const {
   auto a = parse_args(args);
   std::vector<std::string> paths = str_list_arg(a, "paths");
@@ -350,7 +426,7 @@ void FilesystemPlugin::read_multiple_files(mcpp::Call& call, std::string_view ar
     const std::string& p = paths[i];
     std::string shown = sanitize_utf8(p);
     try {
-      Resolved r = roots_.resolve(p);
+      Resolved r = roots.resolve(p);
       Fd fd = open_regular(r);
       std::string content = read_all(fd.get(), r.abs, budget);
       budget -= content.size();
@@ -365,11 +441,12 @@ void FilesystemPlugin::read_multiple_files(mcpp::Call& call, std::string_view ar
   out.add_text(text);
 }
 
-void FilesystemPlugin::write_file(mcpp::Call&, std::string_view args, mcpp::Result& out) const {
+void FilesystemPlugin::write_file(mcpp::Call&, const Roots& roots,
+                                  std::string_view args, mcpp::Result& out) const {
   auto a = parse_args(args);
   std::string path = str_arg(a, "path");
   std::string content = str_arg(a, "content");
-  Resolved r = roots_.resolve(path);
+  Resolved r = roots.resolve(path);
   int mode = -1;
   if (r.exists) {
     if (S_ISDIR(r.st.st_mode) || r.rest.empty()) throw_errno(EISDIR, "open", r.abs);
@@ -382,7 +459,8 @@ void FilesystemPlugin::write_file(mcpp::Call&, std::string_view args, mcpp::Resu
   out.add_text("Successfully wrote to " + path);
 }
 
-void FilesystemPlugin::edit_file(mcpp::Call&, std::string_view args, mcpp::Result& out) const {
+void FilesystemPlugin::edit_file(mcpp::Call&, const Roots& roots,
+                                 std::string_view args, mcpp::Result& out) const {
   auto a = parse_args(args);
   std::string path = str_arg(a, "path");
   std::vector<Edit> edits;
@@ -396,7 +474,7 @@ void FilesystemPlugin::edit_file(mcpp::Call&, std::string_view args, mcpp::Resul
   auto dr = a.FindMember("dryRun");
   if (dr != a.MemberEnd() && dr->value.IsBool()) dry_run = dr->value.GetBool();
 
-  Resolved r = roots_.resolve(path);
+  Resolved r = roots.resolve(path);
   Fd fd = open_regular(r);
   std::string raw = read_all(fd.get(), r.abs, cfg_.max_read_bytes);
   fd = Fd();
@@ -422,10 +500,11 @@ void FilesystemPlugin::edit_file(mcpp::Call&, std::string_view args, mcpp::Resul
   out.add_text(block);
 }
 
-void FilesystemPlugin::create_directory(mcpp::Call&, std::string_view args, mcpp::Result& out) const {
+void FilesystemPlugin::create_directory(mcpp::Call&, const Roots& roots,
+                                        std::string_view args, mcpp::Result& out) const {
   auto a = parse_args(args);
   std::string path = str_arg(a, "path");
-  Resolved r = roots_.resolve(path);
+  Resolved r = roots.resolve(path);
   if (r.exists) {
     if (!S_ISDIR(r.st.st_mode)) throw_errno(EEXIST, "mkdir", r.abs);
   } else {
@@ -443,9 +522,10 @@ void FilesystemPlugin::create_directory(mcpp::Call&, std::string_view args, mcpp
   out.add_text("Successfully created directory " + path);
 }
 
-void FilesystemPlugin::list_directory(mcpp::Call&, std::string_view args, mcpp::Result& out) const {
+void FilesystemPlugin::list_directory(mcpp::Call&, const Roots& roots,
+                                      std::string_view args, mcpp::Result& out) const {
   auto a = parse_args(args);
-  Resolved r = roots_.resolve(str_arg(a, "path"));
+  Resolved r = roots.resolve(str_arg(a, "path"));
   std::vector<Entry> entries = read_dir(open_directory(r), r.abs);
   std::string text;
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -456,10 +536,10 @@ void FilesystemPlugin::list_directory(mcpp::Call&, std::string_view args, mcpp::
   out.add_text(text);
 }
 
-void FilesystemPlugin::list_directory_with_sizes(mcpp::Call&, std::string_view args,
+void FilesystemPlugin::list_directory_with_sizes(mcpp::Call&, const Roots& roots, std::string_view args,
                                                  mcpp::Result& out) const {
   auto a = parse_args(args);
-  Resolved r = roots_.resolve(str_arg(a, "path"));
+  Resolved r = roots.resolve(str_arg(a, "path"));
   std::string sort_by = "name";
   auto sb = a.FindMember("sortBy");
   if (sb != a.MemberEnd() && sb->value.IsString()) sort_by = sb->value.GetString();
@@ -481,7 +561,7 @@ void FilesystemPlugin::list_directory_with_sizes(mcpp::Call&, std::string_view a
     struct stat st;
     if (e.type == DT_LNK) {
       try {  // a symlink counts with its target's size, if that is inside a root
-        Resolved t = roots_.resolve(join(r.abs, e.name));
+        Resolved t = roots.resolve(join(r.abs, e.name));
         if (t.exists) row.size = static_cast<uint64_t>(t.st.st_size);
       } catch (const FsError&) {
       }
@@ -516,9 +596,10 @@ void FilesystemPlugin::list_directory_with_sizes(mcpp::Call&, std::string_view a
   out.add_text(text);
 }
 
-void FilesystemPlugin::directory_tree(mcpp::Call& call, std::string_view args, mcpp::Result& out) const {
+void FilesystemPlugin::directory_tree(mcpp::Call& call, const Roots& roots,
+                                      std::string_view args, mcpp::Result& out) const {
   auto a = parse_args(args);
-  Resolved r = roots_.resolve(str_arg(a, "path"));
+  Resolved r = roots.resolve(str_arg(a, "path"));
   std::vector<std::string> excludes = str_list_arg(a, "excludePatterns");
   std::vector<std::string> expanded;  // per pattern: the alternatives the reference tries
   std::vector<std::vector<std::string>> alts;
@@ -573,11 +654,12 @@ void FilesystemPlugin::directory_tree(mcpp::Call& call, std::string_view args, m
   out.add_text(text);
 }
 
-void FilesystemPlugin::move_file(mcpp::Call&, std::string_view args, mcpp::Result& out) const {
+void FilesystemPlugin::move_file(mcpp::Call&, const Roots& roots,
+                                 std::string_view args, mcpp::Result& out) const {
   auto a = parse_args(args);
   std::string source = str_arg(a, "source"), destination = str_arg(a, "destination");
-  Resolved src = roots_.resolve(source);
-  Resolved dst = roots_.resolve(destination);
+  Resolved src = roots.resolve(source);
+  Resolved dst = roots.resolve(destination);
   auto rename_error = [&](int err) {
     std::string m = errno_message(err, "rename", src.abs);
     m.insert(m.size(), " -> '" + dst.abs + "'");
@@ -601,9 +683,10 @@ void FilesystemPlugin::move_file(mcpp::Call&, std::string_view args, mcpp::Resul
   out.add_text("Successfully moved " + source + " to " + destination);
 }
 
-void FilesystemPlugin::search_files(mcpp::Call& call, std::string_view args, mcpp::Result& out) const {
+void FilesystemPlugin::search_files(mcpp::Call& call, const Roots& roots,
+                                    std::string_view args, mcpp::Result& out) const {
   auto a = parse_args(args);
-  Resolved r = roots_.resolve(str_arg(a, "path"));
+  Resolved r = roots.resolve(str_arg(a, "path"));
   std::string pattern = str_arg(a, "pattern");
   std::vector<std::string> excludes = str_list_arg(a, "excludePatterns");
   std::vector<std::string> results;
@@ -619,7 +702,7 @@ void FilesystemPlugin::search_files(mcpp::Call& call, std::string_view args, mcp
           std::string full = join(abs, e.name);
           if (e.type == DT_LNK) {  // only symlinks can lead outside: check them
             try {
-              roots_.resolve(full);
+              roots.resolve(full);
             } catch (const FsError&) {
               continue;
             }
@@ -659,9 +742,10 @@ void FilesystemPlugin::search_files(mcpp::Call& call, std::string_view args, mcp
   out.add_text(text);
 }
 
-void FilesystemPlugin::get_file_info(mcpp::Call&, std::string_view args, mcpp::Result& out) const {
+void FilesystemPlugin::get_file_info(mcpp::Call&, const Roots& roots,
+                                     std::string_view args, mcpp::Result& out) const {
   auto a = parse_args(args);
-  Resolved r = roots_.resolve(str_arg(a, "path"));
+  Resolved r = roots.resolve(str_arg(a, "path"));
   if (!r.exists) throw_errno(ENOENT, "stat", r.abs);
   struct statx sx;
   struct timespec birth = r.st.st_ctim;
@@ -689,8 +773,9 @@ void FilesystemPlugin::get_file_info(mcpp::Call&, std::string_view args, mcpp::R
   out.set_structured_json(json);
 }
 
-void FilesystemPlugin::list_allowed_directories(mcpp::Call&, std::string_view, mcpp::Result& out) const {
-  std::vector<std::string> dirs = roots_.display();
+void FilesystemPlugin::list_allowed_directories(mcpp::Call&, const Roots& roots, std::string_view,
+                                                mcpp::Result& out) const {
+  std::vector<std::string> dirs = roots.display();
   std::string text = "Allowed directories:";
   std::string json = "{\"directories\":[";
   for (size_t i = 0; i < dirs.size(); ++i) {
@@ -705,15 +790,15 @@ void FilesystemPlugin::list_allowed_directories(mcpp::Call&, std::string_view, m
 
 /* ---- Resources ---------------------------------------------------------- */
 
-void FilesystemPlugin::read_resource(mcpp::Call&, std::string_view, std::string_view vars,
-                                     mcpp::Result& out) const {
+void FilesystemPlugin::read_resource(mcpp::Call&, const Roots& roots, std::string_view,
+                                     std::string_view vars, mcpp::Result& out) const {
   rapidjson::Document d;
   d.Parse(vars.data(), vars.size());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("path") || !d["path"].IsString())
     throw mcpp::NotFound("the uri has no path");
   std::string path = "/" + percent_decode(std::string_view(d["path"].GetString(), d["path"].GetStringLength()));
   try {
-    Resolved r = roots_.resolve(path);
+    Resolved r = roots.resolve(path);
     Fd fd = open_regular(r);
     std::string data = read_all(fd.get(), r.abs, cfg_.max_read_bytes);
     bool text = false;
@@ -740,7 +825,9 @@ void FilesystemPlugin::register_capabilities(mcpp::Registrar& reg) {
     t.annotations_json = annotations;
     t.output_schema_json = output_schema;
     int32_t st = reg.add_tool(t, guard([this, method](mcpp::Call& c, std::string_view a, mcpp::Result& r) {
-      (this->*method)(c, a, r);
+      std::shared_ptr<const Roots> roots = effective_roots(c, &r);
+      if (!roots) return;  // asked the client for its roots: called again with the answer
+      (this->*method)(c, *roots, a, r);
     }));
     if (st != MCPP_OK)
       host().log(MCPP_LOG_ERROR, std::string("filesystem: tool ") + name + " refused: " +
@@ -863,7 +950,10 @@ void FilesystemPlugin::register_capabilities(mcpp::Registrar& reg) {
       "A file under one of the allowed directories, by absolute path (file:///srv/data/a.txt). "
       "Text files are returned as text, others as a base64 blob, with a detected MIME type.";
   reg.add_resource_template(tmpl, [this](mcpp::Call& c, std::string_view uri, std::string_view vars,
-                                         mcpp::Result& r) { read_resource(c, uri, vars, r); });
+                                         mcpp::Result& r) {
+    std::shared_ptr<const Roots> roots = effective_roots(c, &r);
+    if (roots) read_resource(c, *roots, uri, vars, r);
+  });
 
   mcpp::PromptSpec explore;
   explore.name = "explore_directory";
@@ -871,11 +961,12 @@ void FilesystemPlugin::register_capabilities(mcpp::Registrar& reg) {
   explore.description = "Survey a directory tree and summarise what it holds, using the filesystem tools.";
   explore.arguments_json =
       R"J([{"name":"path","description":"The directory to explore (default: the first allowed directory)","required":false}])J";
-  reg.add_prompt(explore, [this](mcpp::Call&, std::string_view args, mcpp::Result& r) {
+  reg.add_prompt(explore, [this](mcpp::Call& c, std::string_view args, mcpp::Result& r) {
     auto a = parse_args(args);
+    std::shared_ptr<const Roots> roots = effective_roots(c, nullptr);
     std::string path;
     if (a.HasMember("path") && a["path"].IsString()) path = a["path"].GetString();
-    if (path.empty()) path = roots_.list().empty() ? "." : roots_.list().front().original;
+    if (path.empty()) path = roots->list().empty() ? "." : roots->list().front().original;
     r.set_description("Explore " + path);
     r.set_role(MCPP_ROLE_USER);
     r.add_text(
@@ -899,13 +990,14 @@ void FilesystemPlugin::register_capabilities(mcpp::Registrar& reg) {
         R"([{"name":"pattern","description":"Glob for the files to look at, e.g. **/*.py","required":true},)"
         R"({"name":"change","description":"The change to make","required":true},)"
         R"J({"name":"path","description":"Where to search (default: the first allowed directory)","required":false}])J";
-    reg.add_prompt(edit, [this](mcpp::Call&, std::string_view args, mcpp::Result& r) {
+    reg.add_prompt(edit, [this](mcpp::Call& c, std::string_view args, mcpp::Result& r) {
       auto a = parse_args(args);
+      std::shared_ptr<const Roots> roots = effective_roots(c, nullptr);
       auto get = [&](const char* k) {
         return a.HasMember(k) && a[k].IsString() ? std::string(a[k].GetString()) : std::string();
       };
       std::string path = get("path");
-      if (path.empty()) path = roots_.list().empty() ? "." : roots_.list().front().original;
+      if (path.empty()) path = roots->list().empty() ? "." : roots->list().front().original;
       r.set_description("Find " + get("pattern") + " and edit safely");
       r.set_role(MCPP_ROLE_USER);
       r.add_text(

@@ -66,7 +66,10 @@ int32_t MCPP_CALL add_blob_contents(const mcpp_result* r, const char* uri, const
   return MCPP_OK;
 }
 int32_t MCPP_CALL set_meta(const mcpp_result*, mcpp_str) { return MCPP_OK; }
-int32_t MCPP_CALL require_input(const mcpp_result*, const char*, const char*, mcpp_str) { return MCPP_ERR_UNSUPPORTED; }
+int32_t MCPP_CALL require_input(const mcpp_result* r, const char* key, const char* method, mcpp_str params) {
+  out(r)->input_requests.push_back(s(key) + " " + s(method) + " " + s(params));
+  return MCPP_OK;
+}
 int32_t MCPP_CALL set_state(const mcpp_result*, mcpp_str) { return MCPP_ERR_UNSUPPORTED; }
 
 mcpp_result make_result(Outcome* o) {
@@ -97,14 +100,19 @@ void MCPP_CALL progress(const mcpp_call*, double, double, const char*) {}
 void MCPP_CALL call_log(const mcpp_call*, int32_t, const char*, mcpp_str) {}
 void MCPP_CALL set_error(const mcpp_call* c, mcpp_str m) { static_cast<Outcome*>(c->call_data)->error = s(m); }
 
-mcpp_call make_call(Outcome* o, const mcpp_host* host) {
+mcpp_str view(const std::string& str) { return {str.data(), str.size()}; }
+
+/* The strings in `opts` must outlive the call. */
+mcpp_call make_call(Outcome* o, const mcpp_host* host, const CallOptions& opts) {
   mcpp_call c{};
   c.struct_size = sizeof c;
   c.call_data = o;
   c.host = host;
-  c.protocol_version = "2025-11-25";
+  c.protocol_version = opts.protocol_version.c_str();
   c.client_name = "fstest";
-  c.client_capabilities_json = {"{}", 2};
+  c.client_capabilities_json = view(opts.capabilities);
+  c.roots_json = view(opts.roots_json);
+  c.input_responses_json = view(opts.input_responses);
   c.is_cancelled = not_cancelled;
   c.progress = progress;
   c.log = call_log;
@@ -194,27 +202,27 @@ FakeHost::~FakeHost() {
   if (instance_) plugin_->destroy(instance_);
 }
 
-Outcome FakeHost::call(const std::string& tool, const std::string& args) const {
+Outcome FakeHost::call(const std::string& tool, const std::string& args, const CallOptions& opts) const {
   auto it = tools.find(tool);
   if (it == tools.end()) throw std::runtime_error("no tool " + tool);
   Outcome o;
-  mcpp_call c = make_call(&o, &host_);
+  mcpp_call c = make_call(&o, &host_, opts);
   mcpp_result r = make_result(&o);
   o.status = it->second.call(it->second.user_data, &c, {args.data(), args.size()}, &r);
   return o;
 }
 
-Outcome FakeHost::read(const std::string& uri, const std::string& vars) const {
+Outcome FakeHost::read(const std::string& uri, const std::string& vars, const CallOptions& opts) const {
   Outcome o;
-  mcpp_call c = make_call(&o, &host_);
+  mcpp_call c = make_call(&o, &host_, opts);
   mcpp_result r = make_result(&o);
   o.status = templates.at(0).read(templates.at(0).user_data, &c, uri.c_str(), {vars.data(), vars.size()}, &r);
   return o;
 }
 
-Outcome FakeHost::prompt(const std::string& name, const std::string& args) const {
+Outcome FakeHost::prompt(const std::string& name, const std::string& args, const CallOptions& opts) const {
   Outcome o;
-  mcpp_call c = make_call(&o, &host_);
+  mcpp_call c = make_call(&o, &host_, opts);
   mcpp_result r = make_result(&o);
   const PromptInfo& p = prompts.at(name);
   o.status = p.get(p.user_data, &c, {args.data(), args.size()}, &r);

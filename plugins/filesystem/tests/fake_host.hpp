@@ -26,6 +26,7 @@ struct Outcome {
   std::string structured;
   std::string description;
   std::vector<int32_t> roles;
+  std::vector<std::string> input_requests;  // "key method params" per require_input
   /** The text the client would see: concatenated text blocks, or the error. */
   std::string text() const;
   bool failed() const { return status != MCPP_OK || is_error; }
@@ -47,6 +48,14 @@ struct PromptInfo {
   void* user_data = nullptr;
 };
 
+/** What the host tells a handler about the client (mcpp_call fields). */
+struct CallOptions {
+  std::string protocol_version = "2025-11-25";
+  std::string capabilities = "{}";
+  std::string roots_json;       // "" = the client shared none
+  std::string input_responses;  // "" = a first call
+};
+
 class FakeHost {
  public:
   /** Negotiates, creates the plugin with `config_json` and registers. */
@@ -57,9 +66,12 @@ class FakeHost {
 
   int32_t create_status() const { return create_status_; }
   bool has_tool(const std::string& name) const { return tools.count(name) != 0; }
-  Outcome call(const std::string& tool, const std::string& args_json) const;
-  Outcome read(const std::string& uri, const std::string& vars_json) const;
-  Outcome prompt(const std::string& name, const std::string& args_json) const;
+  Outcome call(const std::string& tool, const std::string& args_json,
+               const CallOptions& opts = CallOptions()) const;
+  Outcome read(const std::string& uri, const std::string& vars_json,
+               const CallOptions& opts = CallOptions()) const;
+  Outcome prompt(const std::string& name, const std::string& args_json,
+                 const CallOptions& opts = CallOptions()) const;
 
   std::map<std::string, ToolInfo> tools;
   std::vector<TemplateInfo> templates;

@@ -2,6 +2,7 @@
 #include "transport/http/exchange.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "observability/metrics.h"
 #include "protocol/errors.h"
@@ -39,6 +40,18 @@ std::string SseEvent(std::string_view json, std::string_view id) {
   }
   out += '\n';
   return out;
+}
+
+namespace {
+std::atomic<int64_t> g_keep_alive_ms{Exchange::kKeepAlive.count()};
+}  // namespace
+
+std::chrono::milliseconds Exchange::keep_alive() {
+  return std::chrono::milliseconds(g_keep_alive_ms.load(std::memory_order_relaxed));
+}
+
+void Exchange::SetKeepAliveForTesting(std::chrono::milliseconds period) {
+  g_keep_alive_ms.store(period.count(), std::memory_order_relaxed);
 }
 
 Exchange::Exchange(std::shared_ptr<HttpConnection> conn, ExchangeInfo info, Metrics* metrics)
@@ -105,8 +118,23 @@ void Exchange::DoNotify(std::string message) {
   if (!streaming_) {
     streaming_ = true;
     conn_->BeginStream(200, "text/event-stream", StreamHeaders());
+    ArmKeepAlive();
   }
+  sent_since_tick_ = true;
   conn_->StreamData(Event(message, false));
+}
+
+void Exchange::ArmKeepAlive() {
+  auto timer = std::make_shared<net::steady_timer>(conn_->executor(), keep_alive());
+  // Weakly: the timer must not keep an exchange alive that nothing else needs.
+  timer->async_wait([timer, w = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    auto self = w.lock();
+    if (!self || self->done_ || self->gone_) return;  // answered or abandoned: the stream is over
+    if (!self->sent_since_tick_) self->conn_->StreamData(": keep-alive\n\n");
+    self->sent_since_tick_ = false;
+    self->ArmKeepAlive();
+  });
 }
 
 void Exchange::DoAnswer(Answer answer) {

@@ -7,7 +7,10 @@
 // HTTP connection's thread, where all state lives, so a notification and the
 // response sent by one worker keep their order. HTTP status codes come from
 // the Answer (StatusFor). A client that disconnects while waiting triggers
-// on_gone (modern requests: cancel the call).
+// on_gone (modern requests: cancel the call, or end a subscriptions/listen
+// stream). An SSE reply that stays quiet (a listen stream, a long call) gets
+// an SSE comment line (": keep-alive") every keep_alive() so proxies and
+// clients do not time it out.
 #pragma once
 
 #include <atomic>
@@ -65,11 +68,18 @@ class Exchange : public Outbound, public PendingListener, public std::enable_sha
   // Starts watching for a disconnect while the answer is pending.
   void Watch();
 
+  // Keep-alive period of quiet SSE replies (same 15 s as the standalone
+  // stream's, SessionStream::kKeepAlive); tests shorten it.
+  static constexpr std::chrono::milliseconds kKeepAlive{15000};
+  static std::chrono::milliseconds keep_alive();
+  static void SetKeepAliveForTesting(std::chrono::milliseconds period);
+
  private:
   void DoNotify(std::string message);
   void DoAnswer(Answer answer);
   void DoDrop();
   HeaderList StreamHeaders() const;
+  void ArmKeepAlive();  // connection thread, once the SSE reply has begun
   // The SSE form of one event: with an id (and kept) for legacy sessions.
   std::string Event(std::string_view message, bool last);
 
@@ -82,6 +92,7 @@ class Exchange : public Outbound, public PendingListener, public std::enable_sha
   bool streaming_ = false;
   bool done_ = false;
   bool gone_ = false;
+  bool sent_since_tick_ = false;  // SSE activity since the last keep-alive tick
   uint64_t stream_no_ = 0;  // the session's number for this SSE reply (0 = none yet)
 };
 

@@ -204,8 +204,9 @@ void HttpServer::BeginDrain() {
     boost::system::error_code ec;
     if (acceptor_) acceptor_->close(ec);
     if (sweep_timer_) sweep_timer_->cancel();
-    // Standalone streams never end by themselves: end them now.
+    // Standalone streams and listen streams never end by themselves: end them now.
     sessions().ForEachStream([](SessionStream& s) { s.Close(); });
+    runtime_.EndListens();
     // Idle keep-alive connections have nothing to finish.
     ForEachConnection([](HttpConnection& c) { c.CloseIfIdle(); });
     DrainTick(std::chrono::steady_clock::now(), false);

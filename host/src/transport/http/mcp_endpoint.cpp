@@ -162,6 +162,7 @@ std::shared_ptr<void> McpEndpoint::Hold(const std::shared_ptr<HttpSession>& s) {
 void McpEndpoint::SetUpSession(const std::shared_ptr<HttpSession>& s) {
   s->stream = std::make_shared<SessionStream>();
   s->notify = std::make_shared<Connection>(s->stream, s->state);
+  s->state->SetUnsolicited(s->stream);  // list changes and the host's roots/list go on the GET stream
   runtime_.AddConnection(s->notify);
 }
 

@@ -82,24 +82,33 @@ bool SessionStream::Attach(const std::shared_ptr<HttpConnection>& conn, std::opt
   // An SSE comment first, so the client sees the stream open at once.
   conn->StreamData(replay.empty() ? std::string(": stream open\n\n") : replay);
   conn->SetPending(weak_from_this());
-  ArmKeepAlive(conn);
+  ArmKeepAlive(conn, 0);
   return true;
 }
 
-void SessionStream::ArmKeepAlive(const std::shared_ptr<HttpConnection>& conn) {
+bool* SessionStream::ActivityFlag(const std::shared_ptr<HttpConnection>& conn, uint64_t stream) {
+  if (closed_) return nullptr;
+  if (stream == 0) return conn_ == conn ? &sent_since_tick_ : nullptr;
+  auto it = posts_.find(stream);
+  if (it == posts_.end() || it->second.resumed != conn) return nullptr;  // ended, evicted or resumed elsewhere
+  return &it->second.sent_since_tick;
+}
+
+void SessionStream::ArmKeepAlive(const std::shared_ptr<HttpConnection>& conn, uint64_t stream) {
   auto timer = std::make_shared<net::steady_timer>(conn->executor(), keep_alive());
-  timer->async_wait([timer, conn, w = weak_from_this()](boost::system::error_code ec) {
+  timer->async_wait([timer, conn, stream, w = weak_from_this()](boost::system::error_code ec) {
     if (ec) return;
     auto self = w.lock();
     if (!self || conn->gone()) return;
     {
       std::lock_guard lock(self->mu_);
-      if (self->closed_ || self->conn_ != conn) return;  // the stream ended or was replaced
-      bool idle = !self->sent_since_tick_;
-      self->sent_since_tick_ = false;
+      bool* sent = self->ActivityFlag(conn, stream);
+      if (!sent) return;  // the stream ended or was replaced
+      bool idle = !*sent;
+      *sent = false;
       if (idle) conn->StreamData(": keep-alive\n\n");  // on conn's thread (the timer's executor)
     }
-    self->ArmKeepAlive(conn);
+    self->ArmKeepAlive(conn, stream);
   });
 }
 
@@ -122,7 +131,12 @@ bool SessionStream::ResumePost(const std::shared_ptr<HttpConnection>& conn, Even
   }
   conn->BeginStream(200, "text/event-stream", SseHeaders(headers));
   conn->StreamData(replay.empty() ? std::string(": stream resumed\n\n") : replay);
-  if (ended) conn->EndStream();  // unknown, evicted or finished: nothing more will come
+  if (ended) {
+    conn->EndStream();  // unknown, evicted or finished: nothing more will come
+    return true;
+  }
+  // The call may run for long without an event: keep the stream alive too.
+  ArmKeepAlive(conn, last.stream);
   return true;
 }
 
@@ -156,6 +170,7 @@ std::string SessionStream::RecordPost(uint64_t stream, std::string_view message,
   if (last) ps.ended = true;
   if (ps.resumed) {
     auto c = ps.resumed;
+    ps.sent_since_tick = true;
     if (last) ps.resumed.reset();
     if (!c->gone())
       net::post(c->executor(), [c, e = event, last] {

@@ -15,8 +15,9 @@
 //
 // Send may be called from any thread (the runtime's lifecycle thread);
 // attaching and writing happen on the HTTP connection's thread. Idle GET
-// streams get an SSE comment (": keep-alive") every kKeepAlive so proxies and
-// clients do not time them out.
+// streams - the standalone stream and a resumed POST stream that follows a
+// call still running - get an SSE comment (": keep-alive") every kKeepAlive
+// so proxies and clients do not time them out.
 #pragma once
 
 #include <atomic>
@@ -78,9 +79,16 @@ class SessionStream : public Outbound, public PendingListener, public std::enabl
     bool ended = false;
     std::deque<std::pair<uint64_t, std::string>> events;
     std::shared_ptr<HttpConnection> resumed;  // a GET that follows it
+    bool sent_since_tick = false;             // events to `resumed` since its last keep-alive tick
   };
   bool ResumePost(const std::shared_ptr<HttpConnection>& conn, EventCursor last, const HeaderList& headers);
-  void ArmKeepAlive(const std::shared_ptr<HttpConnection>& conn);
+  // Keep-alive ticks for the GET on `conn` serving `stream` (0: the
+  // standalone stream; n: POST stream n, resumed). Stops when that stream
+  // ends, is replaced or evicted, or the client goes away.
+  void ArmKeepAlive(const std::shared_ptr<HttpConnection>& conn, uint64_t stream);
+  // The activity flag of `stream` while `conn` still serves it; nullptr
+  // otherwise. mu_ held.
+  bool* ActivityFlag(const std::shared_ptr<HttpConnection>& conn, uint64_t stream);
 
   std::mutex mu_;
   std::shared_ptr<HttpConnection> conn_;

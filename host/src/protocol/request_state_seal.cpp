@@ -1,0 +1,157 @@
+// request_state_seal.cpp - see request_state_seal.h. HMAC, SHA-256 and
+// random bytes come from OpenSSL's libcrypto.
+#include "protocol/request_state_seal.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "util/json.h"
+
+namespace mcph {
+namespace {
+
+constexpr std::string_view kPrefix = "v1.";
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+    throw std::runtime_error("RAND_bytes failed: no entropy for the requestState key");
+  return out;
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::string Base64Url(std::string_view bytes) {
+  std::string out;
+  AppendBase64(out, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return out;
+}
+
+bool FromBase64Url(std::string_view text, std::string& out) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+  };
+  if (text.size() % 4 == 1) return false;
+  out.clear();
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = value(c);
+    if (v < 0) return false;
+    acc = (acc << 6) | uint32_t(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+RequestStateSealer::RequestStateSealer(std::string key, int64_t lifetime_ms)
+    : key_(std::move(key)), lifetime_ms_(lifetime_ms) {
+  if (key_.empty()) {
+    key_ = RandomBytes(32);
+    random_key_ = true;
+  }
+}
+
+std::string RequestStateSealer::Binding(std::string_view method, std::string_view name,
+                                        std::string_view arguments_json) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(arguments_json.data(), arguments_json.size(), digest, &len, EVP_sha256(), nullptr);
+  std::string out;
+  out.reserve(method.size() + name.size() + 2 + len * 2);
+  out.append(method).append(1, '\0').append(name).append(1, '\0');
+  out += Hex(std::string_view(reinterpret_cast<const char*>(digest), len));
+  return out;
+}
+
+std::string RequestStateSealer::Mac(std::string_view binding, std::string_view payload) const {
+  // The MAC covers the binding (never sent) and the payload (sent).
+  std::string message;
+  message.reserve(binding.size() + 1 + payload.size());
+  message.append(binding).append(1, '\n').append(payload);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), mac, &len);
+  return std::string(reinterpret_cast<const char*>(mac), len);
+}
+
+std::string RequestStateSealer::Seal(std::string_view binding, std::string_view plugin_state) const {
+  std::string payload = std::to_string(NowMs() + lifetime_ms_) + "\n" + Hex(RandomBytes(16)) + "\n";
+  payload.append(plugin_state);
+  std::string token(kPrefix);
+  token += Base64Url(payload);
+  token += '.';
+  token += Base64Url(Mac(binding, payload));
+  return token;
+}
+
+Result<std::string> RequestStateSealer::Open(std::string_view token, std::string_view binding) {
+  const Status bad = Status::Error("requestState is invalid: it was modified, or was not issued by this server");
+  if (token.substr(0, kPrefix.size()) != kPrefix) return bad;
+  token.remove_prefix(kPrefix.size());
+  size_t dot = token.find('.');
+  if (dot == std::string_view::npos) return bad;
+  std::string payload, mac;
+  if (!FromBase64Url(token.substr(0, dot), payload) || !FromBase64Url(token.substr(dot + 1), mac)) return bad;
+  std::string expected = Mac(binding, payload);
+  if (mac.size() != expected.size() || CRYPTO_memcmp(mac.data(), expected.data(), mac.size()) != 0)
+    return Status::Error(
+        "requestState is invalid: it was modified, or belongs to another request (method, name and arguments "
+        "must be those of the request that received it)");
+  size_t nl1 = payload.find('\n');
+  size_t nl2 = nl1 == std::string::npos ? nl1 : payload.find('\n', nl1 + 1);
+  if (nl2 == std::string::npos) return bad;
+  int64_t expiry = 0;
+  for (char c : std::string_view(payload).substr(0, nl1)) {
+    if (c < '0' || c > '9') return bad;
+    expiry = expiry * 10 + (c - '0');
+  }
+  const int64_t now = NowMs();
+  if (now > expiry) return Status::Error("requestState has expired: send the request again without it");
+  std::string nonce = payload.substr(nl1 + 1, nl2 - nl1 - 1);
+  {
+    std::lock_guard lock(mu_);
+    // Forget nonces whose states expired: they are refused as expired anyway.
+    if (used_.size() > 4096)
+      for (auto it = used_.begin(); it != used_.end();) it = it->second < now ? used_.erase(it) : std::next(it);
+    if (!used_.emplace(std::move(nonce), expiry).second)
+      return Status::Error("requestState was already used: each one answers a single round; send the request "
+                           "again without it");
+  }
+  return payload.substr(nl2 + 1);
+}
+
+}  // namespace mcph
