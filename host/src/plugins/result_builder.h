@@ -9,11 +9,11 @@
 #pragma once
 
 #include <mcphost/mcp_plugin.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <string>
 #include <vector>
+
+#include "util/json.h"
 
 namespace mcph {
 
@@ -81,7 +81,7 @@ class ResultBuilder {
   size_t max_bytes_;
   mcpp_result table_{};
   rapidjson::StringBuffer items_;
-  rapidjson::Writer<rapidjson::StringBuffer> w_;
+  JsonWriter w_;
   size_t item_count_ = 0;
   const char* role_ = "user";
   std::string structured_, meta_, description_, request_state_, misbehaviour_;
