@@ -18,6 +18,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <ctime>
+#include <unordered_map>
+#include <mutex>
+#include <memory>
 
 namespace fsplug {
 
@@ -80,9 +84,64 @@ struct Entry {
   unsigned char type;  // DT_*
 };
 
+/* Listings of unchanged directories are reused: a directory's mtime and
+ * ctime change whenever an entry is added, removed or renamed. A listing is
+ * kept only once those times are at least kRacySeconds old, because file
+ * systems stamp them with a coarse clock: a change in the same tick as our
+ * read would leave them equal (git's "racy" rule). Keyed by (device, inode);
+ * bounded; shared by every instance and thread of the plugin. */
+class DirCache {
+ public:
+  using Listing = std::shared_ptr<const std::vector<Entry>>;
+  static DirCache& instance() {
+    static DirCache cache;
+    return cache;
+  }
+  Listing find(const struct stat& st) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(Key{st.st_dev, st.st_ino});
+    if (it == map_.end() || !same_times(it->second.st, st)) return nullptr;
+    return it->second.listing;
+  }
+  void keep(const struct stat& st, std::vector<Entry> entries) {
+    if (::time(nullptr) - std::max(st.st_mtim.tv_sec, st.st_ctim.tv_sec) < kRacySeconds) return;
+    auto listing = std::make_shared<const std::vector<Entry>>(std::move(entries));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (map_.size() >= kMaxDirs) map_.clear();  // crude but bounded: refills from the busy ones
+    map_[Key{st.st_dev, st.st_ino}] = Cached{st, std::move(listing)};
+  }
+
+ private:
+  static constexpr time_t kRacySeconds = 2;
+  static constexpr size_t kMaxDirs = 1024;
+  struct Key {
+    dev_t dev;
+    ino_t ino;
+    bool operator==(const Key& o) const { return dev == o.dev && ino == o.ino; }
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const { return std::hash<uint64_t>()(uint64_t(k.ino) * 31 + uint64_t(k.dev)); }
+  };
+  struct Cached {
+    struct stat st;
+    Listing listing;
+  };
+  static bool same_times(const struct stat& a, const struct stat& b) {
+    return a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
+           a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+  }
+  std::mutex mu_;
+  std::unordered_map<Key, Cached, KeyHash> map_;
+};
+
 /* Every entry of an open directory except . and .., sorted by bytes (as
  * libuv's scandir sorts). Takes ownership of fd. */
 std::vector<Entry> read_dir(Fd fd, const std::string& path) {
+  struct stat dir_st;
+  bool cacheable = ::fstat(fd.get(), &dir_st) == 0;
+  if (cacheable) {
+    if (DirCache::Listing hit = DirCache::instance().find(dir_st)) return *hit;
+  }
   DIR* d = ::fdopendir(fd.get());
   if (!d) throw_errno(errno, "scandir", path);
   int dfd = fd.release();
@@ -100,6 +159,7 @@ std::vector<Entry> read_dir(Fd fd, const std::string& path) {
   }
   ::closedir(d);
   std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  if (cacheable) DirCache::instance().keep(dir_st, out);
   return out;
 }
 

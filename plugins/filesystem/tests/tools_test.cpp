@@ -2,6 +2,10 @@
 // config keys, through the plugin's C ABI and a fake host.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
 #include "fake_host.hpp"
 #include "fs_internal.hpp"
 #include "test_util.hpp"
@@ -276,4 +280,26 @@ TEST_CASE("resource template reads text and blobs; prompts name the tools", "[re
   auto edit = h.prompt("find_and_edit", R"({"pattern":"**/*.md","change":"fix typos"})");
   CHECK(edit.text().find("dryRun: true") != std::string::npos);
   CHECK(edit.text().find("search_files") != std::string::npos);
+}
+
+// Listings of directories whose times are old enough are reused (DirCache in
+// plugin.cpp); a change to the directory must still show at once. Waits 2.2 s
+// for the directory's times to leave the "racy" window, hence [heavy].
+TEST_CASE("heavy: reused directory listings never go stale", "[tools][dirs][heavy]") {
+  Fixture f;
+  FakeHost h(config_for(f.root, ""));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  const std::string before = "[FILE] a.txt\n[FILE] blob.dat\n[DIR] emptydir\n[FILE] img.png\n[DIR] sub";
+  CHECK(h.call("list_directory", P(".")).text() == before);  // read and kept
+  CHECK(h.call("list_directory", P(".")).text() == before);  // reused
+  spit(f.root + "/new.txt", "n");
+  CHECK(h.call("list_directory", P(".")).text() ==
+        "[FILE] a.txt\n[FILE] blob.dat\n[DIR] emptydir\n[FILE] img.png\n[FILE] new.txt\n[DIR] sub");
+  CHECK(h.call("list_directory", P("sub")).text() == "[FILE] b.md\n[DIR] deep");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  CHECK(h.call("list_directory", P(".")).text().find("new.txt") != std::string::npos);  // kept again
+  ::rename((f.root + "/new.txt").c_str(), (f.root + "/sub/moved.txt").c_str());
+  CHECK(h.call("list_directory", P(".")).text() == before);
+  CHECK(h.call("list_directory", P("sub")).text() == "[FILE] b.md\n[DIR] deep\n[FILE] moved.txt");
+  CHECK(h.call("directory_tree", P("sub")).text().find("moved.txt") != std::string::npos);
 }
