@@ -126,17 +126,7 @@ void Deliver(const RequestContext& rc, CallContext& call, Answer reply) {
 std::string InputRequestsJson(const std::vector<InputRequest>& requests) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
-  w.StartObject();
-  for (const InputRequest& r : requests) {
-    WriteString(w, r.key);
-    w.StartObject();
-    w.Key("method");
-    WriteString(w, r.method);
-    w.Key("params");
-    WriteRaw(w, r.params_json, rapidjson::kObjectType);
-    w.EndObject();
-  }
-  w.EndObject();
+  WriteInputRequests(w, requests);
   return std::string(buf.GetString(), buf.GetSize());
 }
 

@@ -72,13 +72,9 @@ std::string MissingCapabilities(const std::vector<InputRequest>& requests, std::
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-Answer ModernInputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb,
-                           std::string_view binding) {
-  Reply reply(rc);
-  JsonWriter& w = reply.w();
-  w.Key("inputRequests");
+void WriteInputRequests(JsonWriter& w, const std::vector<InputRequest>& requests) {
   w.StartObject();
-  for (const InputRequest& r : rb.input_requests()) {
+  for (const InputRequest& r : requests) {
     WriteString(w, r.key);
     w.StartObject();
     w.Key("method");
@@ -88,6 +84,14 @@ Answer ModernInputRequired(ServerState& s, const RequestContext& rc, const Resul
     w.EndObject();
   }
   w.EndObject();
+}
+
+Answer ModernInputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb,
+                           std::string_view binding) {
+  Reply reply(rc);
+  JsonWriter& w = reply.w();
+  w.Key("inputRequests");
+  WriteInputRequests(w, rb.input_requests());
   // Always a state, even when the plugin set none: it carries the binding
   // and the one-use nonce, so the retry is checked either way.
   w.Key("requestState");

@@ -41,6 +41,10 @@ struct InputAsk {
 std::string MissingCapabilities(const std::vector<InputRequest>& requests, std::string_view client_capabilities_json,
                                 std::string& names);
 
+// Writes {key: {method, params}, ...}: the inputRequests of an
+// InputRequiredResult or of an input_required task.
+void WriteInputRequests(JsonWriter& w, const std::vector<InputRequest>& requests);
+
 // The InputRequiredResult for a modern request whose handler asked for
 // `rb.input_requests()`, its state sealed and bound to `binding`.
 Answer ModernInputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb, std::string_view binding);

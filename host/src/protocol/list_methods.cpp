@@ -12,39 +12,6 @@ namespace {
 constexpr std::string_view kCursorPrefix = "mcph1:";
 constexpr int64_t kListTtlMs = 60000;
 
-// Base64url without padding over "mcph1:<offset>".
-std::string B64Url(std::string_view in) {
-  std::string out;
-  AppendBase64(out, reinterpret_cast<const uint8_t*>(in.data()), in.size());
-  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  return out;
-}
-
-bool FromB64Url(std::string_view in, std::string& out) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-  };
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = val(c);
-    if (v < 0) return false;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return true;
-}
-
 // Reads params.cursor into `offset`; returns an error reply on a bad cursor.
 std::optional<Answer> ReadCursor(const RequestContext& rc, const Params& p, size_t& offset) {
   offset = 0;
@@ -80,11 +47,11 @@ MethodResult ListPage(ServerState& s, RequestContext& rc, const Params& p, const
 
 }  // namespace
 
-std::string EncodeCursor(size_t offset) { return B64Url(std::string(kCursorPrefix) + std::to_string(offset)); }
+std::string EncodeCursor(size_t offset) { return Base64Url(std::string(kCursorPrefix) + std::to_string(offset)); }
 
 bool DecodeCursor(std::string_view cursor, size_t& offset) {
   std::string raw;
-  if (cursor.empty() || cursor.size() > 64 || !FromB64Url(cursor, raw)) return false;
+  if (cursor.empty() || cursor.size() > 64 || !FromBase64Url(cursor, raw)) return false;
   if (raw.rfind(kCursorPrefix, 0) != 0) return false;
   std::string_view digits = std::string_view(raw).substr(kCursorPrefix.size());
   if (digits.empty()) return false;

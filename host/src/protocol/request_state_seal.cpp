@@ -40,40 +40,6 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-std::string Base64Url(std::string_view bytes) {
-  std::string out;
-  AppendBase64(out, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  return out;
-}
-
-bool FromBase64Url(std::string_view text, std::string& out) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-  };
-  if (text.size() % 4 == 1) return false;
-  out.clear();
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v = value(c);
-    if (v < 0) return false;
-    acc = (acc << 6) | uint32_t(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 RequestStateSealer::RequestStateSealer(std::string key, int64_t lifetime_ms)

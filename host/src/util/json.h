@@ -59,6 +59,11 @@ inline void WriteRaw(JsonWriter& w, std::string_view raw, rapidjson::Type type) 
 // Appends standard base64 (with padding) of `data` to `out`.
 void AppendBase64(std::string& out, const uint8_t* data, size_t size);
 
+// Base64url without padding (RFC 4648 section 5), for opaque tokens (cursors,
+// requestState); FromBase64Url refuses any other character.
+std::string Base64Url(std::string_view bytes);
+bool FromBase64Url(std::string_view text, std::string& out);
+
 // Returns the string member `key` of `obj`, or nullptr when missing or not a string.
 const rapidjson::Value* FindMember(const rapidjson::Value& obj, const char* key);
 std::string_view StringOf(const rapidjson::Value& v);
