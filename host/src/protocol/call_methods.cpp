@@ -206,13 +206,7 @@ std::string ToolErrorResult(ServerState& s, const RequestContext& rc, std::strin
 }
 
 Answer ResourceNotFound(const RequestContext& rc, std::string_view uri) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("uri");
-  WriteString(w, uri);
-  w.EndObject();
-  std::string data(buf.GetString(), buf.GetSize());
+  std::string data = UriObject(uri);
   int code = rc.era == Era::kModern ? rpc::kInvalidParams : rpc::kResourceNotFound;
   return ErrorReply(rc.id_json, code, "Resource not found: " + std::string(uri), data);
 }

@@ -15,6 +15,25 @@ Reply::Reply(const RequestContext& rc) : rc_(rc), w_(buf_) {
   w_.StartObject();
 }
 
+void WriteServerInfo(JsonWriter& w, const ServerIdentity& id) {
+  w.StartObject();
+  w.Key("name");
+  WriteString(w, id.name);
+  w.Key("version");
+  WriteString(w, id.version);
+  w.EndObject();
+}
+
+std::string UriObject(std::string_view uri) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("uri");
+  WriteString(w, uri);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
 std::string Reply::Finish(const ServerIdentity& id, int64_t ttl_ms, std::string_view meta_json,
                           std::string_view result_type) {
   // Strip the plugin's _meta to its members so they merge with ours.
@@ -39,12 +58,7 @@ std::string Reply::Finish(const ServerIdentity& id, int64_t ttl_ms, std::string_
     w_.Key("_meta");
     w_.StartObject();
     w_.Key(kMetaServerInfo);
-    w_.StartObject();
-    w_.Key("name");
-    WriteString(w_, id.name);
-    w_.Key("version");
-    WriteString(w_, id.version);
-    w_.EndObject();
+    WriteServerInfo(w_, id);
     w_.EndObject();
     if (!inner.empty()) {
       // Reopen our _meta: drop its closing brace and append the plugin's members.

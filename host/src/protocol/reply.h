@@ -35,6 +35,12 @@ class Reply {
   JsonWriter w_;
 };
 
+// Writes {"name":..,"version":..}: the value of _meta[serverInfo].
+void WriteServerInfo(JsonWriter& w, const ServerIdentity& id);
+
+// {"uri":"<uri>"}: params of notifications/resources/updated, data of resource-not-found.
+std::string UriObject(std::string_view uri);
+
 // {"jsonrpc":"2.0","id":<id_json or null>,"error":{"code":..,"message":..,"data":<data_json>}}
 Answer ErrorReply(std::string_view id_json, int code, std::string_view message, std::string_view data_json = {});
 

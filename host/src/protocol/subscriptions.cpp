@@ -121,12 +121,7 @@ std::string ListenEndMessage(std::string_view id_json, const ServerIdentity& ide
   w.Key(kMetaSubscriptionId);
   WriteRaw(w, id_json, rapidjson::kNumberType);
   w.Key(kMetaServerInfo);
-  w.StartObject();
-  w.Key("name");
-  WriteString(w, identity.name);
-  w.Key("version");
-  WriteString(w, identity.version);
-  w.EndObject();
+  WriteServerInfo(w, identity);
   w.EndObject();
   w.EndObject();
   w.EndObject();
@@ -309,13 +304,7 @@ void SubscriptionHub::ResourceUpdated(const std::string& uri) {
     }
   }
   if (!targets.empty()) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    w.Key("uri");
-    WriteString(w, uri);
-    w.EndObject();
-    std::string note = NotificationMessage("notifications/resources/updated", Str(buf));
+    std::string note = NotificationMessage("notifications/resources/updated", UriObject(uri));
     for (const auto& conn : targets) conn->out().Send(std::string(note));
   }
   for (const auto& l : OpenListeners())
