@@ -6,7 +6,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 PACKAGES=(build-essential cmake pkg-config libboost-dev libboost-filesystem-dev rapidjson-dev
-          libyaml-cpp-dev libspdlog-dev catch2 libcli11-dev libssl-dev
+          libyaml-cpp-dev libspdlog-dev catch2 libcli11-dev libssl-dev libsqlite3-dev libpng-dev
           python3-pandas python3-statsmodels)
 # Node.js runs the end-to-end tests with the official MCP SDK clients; a node
 # installed outside dpkg (nvm, a tarball) is fine as it is.
