@@ -667,3 +667,46 @@ TEST_CASE("Config: a short, missing or unset requestState key is refused", "[con
   CHECK_THAT(ErrorOf("server:\n  request_state: {key: abc}\n"), Contains("server.request_state"));
   CHECK_THAT(ErrorOf("server:\n  input_timeout_ms: 10\n"), Contains("server.input_timeout_ms"));
 }
+
+TEST_CASE("Config: deadlines and limits", "[config]") {
+  auto r = ParseConfig(R"(server:
+  max_result_bytes: 1048576
+  max_in_flight: 8
+plugins:
+  - name: a
+    timeout_ms: 1000
+    tool_timeouts:
+      "export_*": 120000
+      ping: 0
+    max_concurrency: 2
+    log_rate: 2.5
+  - name: b
+)",
+                       "a.yaml");
+  REQUIRE(r.ok());
+  const HostConfig& c = r.value();
+  CHECK(c.server.max_result_bytes == 1048576);
+  CHECK(c.server.max_in_flight == 8);
+  const auto& a = c.plugins[0];
+  REQUIRE(a.tool_timeouts.size() == 2);
+  CHECK(a.tool_timeouts[0] == std::pair<std::string, int64_t>{"export_*", 120000});
+  CHECK(a.tool_timeouts[1] == std::pair<std::string, int64_t>{"ping", 0});
+  CHECK(a.max_concurrency == 2);
+  CHECK(a.log_rate == 2.5);
+  const auto& b = c.plugins[1];
+  CHECK(b.tool_timeouts.empty());
+  CHECK(b.max_concurrency == 0);
+  CHECK(b.log_rate == 50);
+  CHECK(ParseConfig("", "a.yaml").value().server.max_in_flight == 256);
+  CHECK(ParseConfig("", "a.yaml").value().server.max_result_bytes == 64 * 1024 * 1024);
+
+  CHECK_THAT(ErrorOf("plugins:\n  - name: a\n    tool_timeouts:\n      x: -1\n"),
+             Contains("config/x.yaml:4: plugins[0].tool_timeouts.x: expected a non-negative integer"));
+  CHECK_THAT(ErrorOf("plugins:\n  - name: a\n    tool_timeouts: [x]\n"),
+             Contains("config/x.yaml:3: plugins[0].tool_timeouts: expected a mapping of tool name patterns to milliseconds"));
+  CHECK_THAT(ErrorOf("plugins:\n  - name: a\n    log_rate: fast\n"),
+             Contains("config/x.yaml:3: plugins[0].log_rate: expected log lines per second"));
+  CHECK_THAT(ErrorOf("plugins:\n  - name: a\n    max_concurrency: -1\n"), Contains("plugins[0].max_concurrency"));
+  CHECK_THAT(ErrorOf("server:\n  max_in_flight: 0\n"), Contains("config/x.yaml:2: server.max_in_flight: expected an integer from 1 to 100000"));
+  CHECK_THAT(ErrorOf("server:\n  max_result_bytes: 10\n"), Contains("server.max_result_bytes"));
+}

@@ -111,6 +111,9 @@ describe('legacy era (SDK 1.x client, 2025-11-25)', () => {
       'misbehaving__slow',
       'misbehaving__progress',
       'misbehaving__log',
+      'misbehaving__hang',
+      'misbehaving__flood_logs',
+      'misbehaving__huge_result',
       'misbehaving__throws',
       'cpp_helper__add',
       'cpp_helper__fail',
@@ -349,7 +352,7 @@ plugins:
     for (const n of ['echo', 'misbehaving__slow', 'misbehaving__throws', 'cpp_helper__add', 'cpp_helper__fail', 'mcphost__read_resource']) {
       assert.ok(names.includes(n), `${n} is on some page (alias "" exposes echo unprefixed)`);
     }
-    assert.equal(names.length, 14, `all tools seen: ${names.join(', ')}`);
+    assert.equal(names.length, 17, `all tools seen: ${names.join(', ')}`);
   });
 
   it('walks every resource and prompt as well', async () => {

@@ -467,7 +467,7 @@ TEST_CASE("The misbehaving plugin: exactly its five bad registrations are refuse
   std::vector<std::string> tools;
   for (const auto& t : caps->tools) tools.push_back(t.name);
   CHECK(tools == std::vector<std::string>{"bad_json_result", "returns_internal", "invalid_arg", "bad_output", "slow",
-                                          "progress", "log", "throws"});
+                                          "progress", "log", "hang", "flood_logs", "huge_result", "throws"});
   CHECK(caps->tools[0].description == "Sets invalid structured JSON and returns OK.");  // the first one kept
   REQUIRE(caps->resources.size() == 1);
   CHECK(caps->resources[0].uri == "test://misbehaving/readme");
@@ -482,6 +482,6 @@ TEST_CASE("The misbehaving plugin: exactly its five bad registrations are refuse
   auto before = p.capabilities();
   REQUIRE(p.Register().ok());
   CHECK(p.capabilities() != before);
-  CHECK(before->tools.size() == 8);
+  CHECK(before->tools.size() == 11);
   CHECK(p.rejections().size() == 5);
 }

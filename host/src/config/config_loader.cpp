@@ -651,7 +651,8 @@ class Loader {
     ForEachEntry(
         errors_, node, where,
         {"name", "transport", "http", "name_separator", "max_name_length", "max_message_bytes", "page_size",
-         "workers", "resource_tools", "instructions", "log_level", "request_state", "input_timeout_ms"},
+         "workers", "resource_tools", "instructions", "log_level", "request_state", "input_timeout_ms",
+         "max_result_bytes", "max_in_flight"},
         [&](const std::string& key, const YAML::Node& v, const Loc& at) {
           if (key == "name") {
             if (auto x = ReadNonEmptyString(errors_, v, at, "the server name shown to clients")) s.name = *x;
@@ -684,6 +685,10 @@ class Loader {
             RequestState(v, at, s);
           } else if (key == "input_timeout_ms") {
             if (auto x = ReadInt(errors_, v, at, 1000, kMaxTimeoutMs)) s.input_timeout_ms = *x;
+          } else if (key == "max_result_bytes") {
+            if (auto x = ReadInt(errors_, v, at, 1024, int64_t{4} << 30)) s.max_result_bytes = *x;
+          } else if (key == "max_in_flight") {
+            if (auto x = ReadInt(errors_, v, at, 1, 100000)) s.max_in_flight = *x;
           }
         },
         "(e.g. server: {name: mcphost, transport: stdio})");
@@ -694,7 +699,7 @@ class Loader {
         errors_, node, where,
         {"listen", "path", "allowed_hosts", "allowed_origins", "cors_origins", "auth", "session_idle_seconds",
          "max_sessions", "legacy_stateless", "max_session_requests", "header_timeout_ms", "body_timeout_ms",
-         "idle_timeout_ms", "max_header_bytes", "shutdown_grace_ms", "threads"},
+         "idle_timeout_ms", "max_header_bytes", "shutdown_grace_ms", "threads", "status_page"},
         [&](const std::string& key, const YAML::Node& v, const Loc& at) {
           if (key == "listen") {
             if (auto x = ReadString(errors_, v, at)) {
@@ -742,6 +747,8 @@ class Loader {
             if (auto x = ReadInt(errors_, v, at, 0, kMaxTimeoutMs)) h.shutdown_grace_ms = *x;
           } else if (key == "threads") {
             if (auto x = ReadInt(errors_, v, at, 0, 256)) h.threads = static_cast<int>(*x);
+          } else if (key == "status_page") {
+            if (auto x = ReadBool(errors_, v, at)) h.status_page = *x;
           }
         },
         "(e.g. http: {listen: \"127.0.0.1:8080\", path: /mcp})");
@@ -867,7 +874,8 @@ class Loader {
     pc.line = where.line;
     std::optional<Loc> name_at, path_at, alias_at;
     ForEachEntry(
-        errors_, node, where, {"name", "path", "alias", "enabled", "config", "tools", "timeout_ms", "task_tools"},
+        errors_, node, where, {"name", "path", "alias", "enabled", "config", "tools", "timeout_ms", "task_tools", "tool_timeouts",
+                                 "max_concurrency", "log_rate"},
         [&](const std::string& key, const YAML::Node& v, const Loc& at) {
           if (key == "name") {
             name_at = at;
@@ -903,6 +911,23 @@ class Loader {
             Tools(v, at, pc.tools);
           } else if (key == "timeout_ms") {
             if (auto x = ReadInt(errors_, v, at, 0, kMaxTimeoutMs, "a non-negative integer")) pc.timeout_ms = *x;
+          } else if (key == "tool_timeouts") {
+            ToolTimeouts(v, at, pc.tool_timeouts);
+          } else if (key == "max_concurrency") {
+            if (auto x = ReadInt(errors_, v, at, 0, 4096, "a non-negative integer (0 = all workers but one)"))
+              pc.max_concurrency = static_cast<int>(*x);
+          } else if (key == "log_rate") {
+            if (v.IsScalar()) {
+              try {
+                double r = v.as<double>();
+                if (r >= 0 && r <= 1e6) {
+                  pc.log_rate = r;
+                  return;
+                }
+              } catch (const YAML::Exception&) {
+              }
+            }
+            errors_.Add(at.line, at.path, "expected log lines per second, a number from 0 (unlimited) to 1000000, got " + Describe(v));
           } else if (key == "task_tools") {
             // Tools (the plugin's own names, globs) that may run as tasks.
             if (auto list = ReadStringList(errors_, v, at, "tool name patterns, e.g. task_tools: [\"export_*\"]"))
@@ -939,6 +964,20 @@ class Loader {
                                         "or use name: to look the plugin up in plugin_dirs)");
     } else if (fs::is_directory(st)) {
       errors_.Add(at.line, at.path, path + " is a folder, not a plugin file (name the .so file itself)");
+    }
+  }
+
+  // tool_timeouts: {"glob": ms, ...}, in the YAML's order (the first match wins).
+  void ToolTimeouts(const YAML::Node& node, const Loc& where, std::vector<std::pair<std::string, int64_t>>& out) {
+    if (node.IsNull()) return;
+    if (!node.IsMap()) {
+      errors_.Add(where.line, where.path, "expected a mapping of tool name patterns to milliseconds (e.g. tool_timeouts: {\"export_*\": 120000}), got " + Describe(node));
+      return;
+    }
+    for (const auto& kv : node) {
+      Loc at{Child(where.path, kv.first.Scalar()), LineOf(kv.first, where.line)};
+      if (auto x = ReadInt(errors_, kv.second, at, 0, kMaxTimeoutMs, "a non-negative integer (milliseconds, 0 = none)"))
+        out.emplace_back(kv.first.Scalar(), *x);
     }
   }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mcph {
@@ -28,6 +29,13 @@ struct PluginConfig {
   // of those the plugin marks (execution.taskSupport): long-running tools.
   std::vector<std::string> task_tools;
   int64_t timeout_ms = 30000;     // per-call deadline; 0 = none
+  // Per-tool deadlines: (glob over the plugin's own tool names, ms); the first
+  // match wins over timeout_ms.
+  std::vector<std::pair<std::string, int64_t>> tool_timeouts;
+  // Handler calls of this plugin running at once; 0 = the default (all
+  // workers but one). Further calls wait in a queue, not on a worker.
+  int max_concurrency = 0;
+  double log_rate = 50;           // log lines per second (host log + client), bursts of 4x; 0 = unlimited
   int line = 0;                   // where the entry starts in the YAML (1-based)
 };
 
@@ -60,6 +68,7 @@ struct HttpConfig {
   int64_t max_header_bytes = 16384;
   int64_t shutdown_grace_ms = 10000;      // SIGTERM: how long in-flight calls may finish
   int threads = 0;                        // I/O threads (one io_context each); 0 = one per core
+  bool status_page = false;               // GET / serves the operator status page (HTML)
 };
 
 struct ServerConfig {
@@ -79,6 +88,8 @@ struct ServerConfig {
   std::string request_state_key;
   int64_t request_state_ttl_ms = 600000; // how long a sealed requestState stays valid
   int64_t input_timeout_ms = 300000;     // legacy: how long the host waits for a client's answer
+  int64_t max_result_bytes = 64 * 1024 * 1024;  // a plugin result larger than this is refused
+  int64_t max_in_flight = 256;           // requests running at once per stdio pipe / legacy session / POST
 };
 
 struct HostConfig {

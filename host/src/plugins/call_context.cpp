@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "plugins/log_limiter.h"
 #include "util/json.h"
 #include "util/utf8.h"
 
@@ -68,7 +69,7 @@ void CallContext::NextRound(std::string input_responses_json, std::string reques
 }
 
 bool CallContext::DeadlinePassed() const {
-  return has_deadline_ && std::chrono::steady_clock::now() >= deadline_;
+  return has_deadline_ && (expired_.load(std::memory_order_relaxed) || std::chrono::steady_clock::now() >= deadline_);
 }
 
 bool CallContext::IsCancelled() const {
@@ -124,6 +125,9 @@ void CallContext::Log(int32_t level, const char* logger, std::string_view messag
   const char* name = LogLevelName(level);
   if (!name) return;
   if (!IsValidUtf8(message)) message = "(log line was not valid UTF-8)";
+  uint64_t dropped = 0;
+  if (info_.log_limiter && !info_.log_limiter->Admit(dropped)) return;
+  if (dropped) spdlog::warn("[{}] {} log lines dropped (over plugins[].log_rate)", info_.plugin_alias, dropped);
   static constexpr spdlog::level::level_enum kSpd[] = {
       spdlog::level::debug, spdlog::level::info,     spdlog::level::info,     spdlog::level::warn,
       spdlog::level::err,   spdlog::level::critical, spdlog::level::critical, spdlog::level::critical};

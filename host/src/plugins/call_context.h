@@ -18,6 +18,8 @@
 
 namespace mcph {
 
+class LogLimiter;
+
 struct CallInfo {
   const mcpp_host* host = nullptr;     // the plugin's host services (mcpp_call.host)
   std::string protocol_version;
@@ -30,6 +32,7 @@ struct CallInfo {
   int log_min_level = 8;               // MCPP_LOG_* at or above which logs reach the client; 8 = none
   std::string plugin_alias;            // for the host log
   int64_t timeout_ms = 0;              // 0 = no deadline
+  LogLimiter* log_limiter = nullptr;  // the plugin's log budget; null = unlimited
 };
 
 class CallContext {
@@ -48,6 +51,14 @@ class CallContext {
   void NextRound(std::string input_responses_json, std::string request_state);
 
   void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+  // The request's one answer: whoever claims it first sends it (the handler
+  // finishing, or the host's deadline timer); the other drops its own.
+  bool ClaimAnswer() { return !answered_.exchange(true, std::memory_order_acq_rel); }
+  bool Answered() const { return answered_.load(std::memory_order_acquire); }
+  int64_t timeout_ms() const { return info_.timeout_ms; }
+  // The host's deadline timer fired: from now on the handler sees
+  // is_cancelled() and DeadlinePassed() whatever the clocks say.
+  void Expire() { expired_.store(true, std::memory_order_relaxed); }
   bool IsCancelled() const;
   bool CancelledByClient() const { return cancelled_.load(std::memory_order_relaxed); }
   bool DeadlinePassed() const;
@@ -65,6 +76,8 @@ class CallContext {
   SendFn send_;
   mcpp_call table_{};
   std::atomic<bool> cancelled_{false};
+  std::atomic<bool> answered_{false};
+  std::atomic<bool> expired_{false};
   std::chrono::steady_clock::time_point deadline_{};
   bool has_deadline_ = false;
   mutable std::mutex mu_;  // guards error_ and last_progress_

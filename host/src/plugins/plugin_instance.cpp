@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "config/glob_match.h"
 #include "plugins/registrar.h"
 #include "util/utf8.h"
 
@@ -14,12 +15,16 @@ PluginInstance* Self(const mcpp_host* h) { return static_cast<PluginInstance*>(h
 void MCPP_CALL HostLog(const mcpp_host* h, int32_t level, mcpp_str msg) {
   std::string_view text = msg.data ? std::string_view(msg.data, msg.size) : std::string_view();
   if (!IsValidUtf8(text)) text = "(log line was not valid UTF-8)";
+  uint64_t dropped = 0;
+  if (!Self(h)->log_limiter().Admit(dropped)) return;
   spdlog::level::level_enum lvl = level <= MCPP_LOG_DEBUG     ? spdlog::level::debug
                                   : level <= MCPP_LOG_NOTICE  ? spdlog::level::info
                                   : level == MCPP_LOG_WARNING ? spdlog::level::warn
                                   : level == MCPP_LOG_ERROR   ? spdlog::level::err
                                                               : spdlog::level::critical;
-  spdlog::log(lvl, "[{}] {}", Self(h)->alias().empty() ? Self(h)->descriptor().name : Self(h)->alias(), text);
+  const char* who = Self(h)->alias().empty() ? Self(h)->descriptor().name : Self(h)->alias().c_str();
+  if (dropped) spdlog::warn("[{}] {} log lines dropped (over plugins[].log_rate)", who, dropped);
+  spdlog::log(lvl, "[{}] {}", who, text);
 }
 
 }  // namespace
@@ -34,6 +39,8 @@ Result<std::shared_ptr<PluginInstance>> PluginInstance::Create(std::shared_ptr<P
   const mcpp_plugin& d = p->descriptor();
   p->alias_ = config.has_alias ? config.alias : std::string(d.name);
   if (d.flags & MCPP_PLUGIN_SERIAL) p->serial_ = std::make_unique<std::mutex>();
+  p->gate_ = std::make_unique<ConcurrencyGate>((d.flags & MCPP_PLUGIN_SERIAL) ? 1 : config.max_concurrency);
+  p->log_limiter_ = std::make_unique<LogLimiter>(config.log_rate);
 
   p->host_.struct_size = sizeof(mcpp_host);
   p->host_.abi_version = p->library_->abi_version();
@@ -68,6 +75,12 @@ Result<std::shared_ptr<PluginInstance>> PluginInstance::Create(std::shared_ptr<P
 
 PluginInstance::~PluginInstance() {
   if (created_) descriptor().destroy(instance_);
+}
+
+int64_t PluginInstance::ToolTimeoutMs(std::string_view name) const {
+  for (const auto& [pattern, ms] : config_.tool_timeouts)
+    if (GlobMatch(pattern, name)) return ms;
+  return config_.timeout_ms;
 }
 
 std::string PluginInstance::label() const {

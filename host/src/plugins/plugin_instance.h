@@ -19,6 +19,8 @@
 
 #include "config/host_config.h"
 #include "plugins/capability_defs.h"
+#include "plugins/concurrency_gate.h"
+#include "plugins/log_limiter.h"
 #include "plugins/plugin_library.h"
 #include "util/result.h"
 
@@ -63,6 +65,15 @@ class PluginInstance {
   // Handlers hold it shared; a re-registration holds it exclusively, so the
   // ABI's promise that lifecycle calls never overlap a handler holds.
   std::shared_mutex& lifecycle_mutex() const { return lifecycle_mu_; }
+  // Bounds this plugin's handler calls on the worker pool (max_concurrency;
+  // 1 for a MCPP_PLUGIN_SERIAL plugin, so its calls queue instead of holding
+  // workers on the serial mutex).
+  ConcurrencyGate& gate() const { return *gate_; }
+  // The plugin's log budget (log_rate), for host log lines and client logs.
+  LogLimiter& log_limiter() const { return *log_limiter_; }
+  // The deadline of one call of the plugin's tool `name` (its own name):
+  // the first matching tool_timeouts entry, else timeout_ms. 0 = none.
+  int64_t ToolTimeoutMs(std::string_view name) const;
 
  private:
   PluginInstance() = default;
@@ -78,6 +89,8 @@ class PluginInstance {
   std::vector<std::string> rejections_;
   std::unique_ptr<std::mutex> serial_;
   mutable std::shared_mutex lifecycle_mu_;
+  std::unique_ptr<ConcurrencyGate> gate_;
+  std::unique_ptr<LogLimiter> log_limiter_;
 };
 
 }  // namespace mcph

@@ -31,6 +31,8 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <optional>
 #include <shared_mutex>
 
 #include "observability/metrics.h"
@@ -42,7 +44,6 @@
 namespace mcph {
 namespace {
 
-constexpr size_t kMaxResultBytes = 64u * 1024 * 1024;
 
 // What a finished handler produced.
 struct HandlerOutcome {
@@ -84,12 +85,16 @@ CallInfo MakeCallInfo(const RequestContext& rc, const PluginInstance& plugin) {
   info.log_min_level = rc.log_min_level;
   info.plugin_alias = plugin.alias().empty() ? plugin.descriptor().name : plugin.alias();
   info.timeout_ms = plugin.config().timeout_ms;
+  info.log_limiter = &plugin.log_limiter();
   return info;
 }
 
-std::shared_ptr<CallContext> MakeCall(const RequestContext& rc, const PluginInstance& plugin, CallInfo* retry = nullptr) {
+// `tool` (the plugin's own name) picks its tool_timeouts deadline.
+std::shared_ptr<CallContext> MakeCall(const RequestContext& rc, const PluginInstance& plugin, CallInfo* retry = nullptr,
+                                      const char* tool = nullptr) {
   std::shared_ptr<Outbound> out = rc.connection->out_ptr();
   CallInfo info = MakeCallInfo(rc, plugin);
+  if (tool) info.timeout_ms = plugin.ToolTimeoutMs(tool);
   if (retry) {
     info.input_responses_json = std::move(retry->input_responses_json);
     info.request_state = std::move(retry->request_state);
@@ -103,13 +108,34 @@ constexpr int kMaxInputRounds = 16;
 
 // One handler call of a request: it returns the answer, or fills `ask` when
 // a legacy client must first be asked for input (the answer is then unused).
-// `fail` turns a failed relay into the method's kind of error.
+// `fail` turns a failed relay or a missed deadline into the method's kind of
+// error.
 struct Work {
   std::function<Answer(CallContext&, InputAsk&)> round;
   std::function<Answer(const std::string& why)> fail;
 };
 
-// Sends the final answer of a call (unless the client cancelled it).
+// One request's plugin work in flight: its call, its rounds, the plugin whose
+// gate admits each round, and the deadline timer of the round in progress.
+// Shared by the step that runs a round and by the relay or task that waits
+// between rounds; the deadline timer holds it only weakly.
+struct Job {
+  Job(ServerState& state, const RequestContext& request, std::shared_ptr<CallContext> c, Work w,
+      const PluginInstance& p)
+      : s(state), rc(request), call(std::move(c)), work(std::move(w)), plugin(p) {}
+  ServerState& s;
+  const RequestContext rc;
+  const std::shared_ptr<CallContext> call;
+  const Work work;
+  // Kept alive by the catalog snapshot that every Work captures.
+  const PluginInstance& plugin;
+  int round = 0;
+  // Touched only by the thread that starts or ends a round (never two at once).
+  std::optional<boost::asio::steady_timer> deadline;
+};
+
+// Sends the final answer of a call (unless the client cancelled it). The
+// caller has claimed the answer (CallContext::ClaimAnswer): it is sent once.
 void Deliver(const RequestContext& rc, CallContext& call, Answer reply) {
   // A task's call was never in flight (its tools/call was answered at once),
   // and its id may be reused by a later request: leave the table alone.
@@ -122,6 +148,12 @@ void Deliver(const RequestContext& rc, CallContext& call, Answer reply) {
   rc.reply_to->Respond(std::move(reply));
 }
 
+// Delivers `reply` unless the answer was already given (the deadline passed).
+void Finish(Job& job, Answer reply, bool claimed = false) {
+  if (!claimed && !job.call->ClaimAnswer()) return;
+  Deliver(job.rc, *job.call, std::move(reply));
+}
+
 // {key: {method, params}} of a round's input requests (a task's inputRequests).
 std::string InputRequestsJson(const std::vector<InputRequest>& requests) {
   rapidjson::StringBuffer buf;
@@ -130,47 +162,96 @@ std::string InputRequestsJson(const std::vector<InputRequest>& requests) {
   return std::string(buf.GetString(), buf.GetSize());
 }
 
+ConcurrencyGate::Post PoolPost(ServerState& s) {
+  return [&s](ConcurrencyGate::Step step) { boost::asio::post(s.pool, std::move(step)); };
+}
+
+// The deadline passed before the handler answered: the caller gets the
+// method's error now, the handler sees is_cancelled(), and whatever it
+// returns later is dropped. Its worker stays busy until it returns; the
+// plugin's gate (max_concurrency) bounds how many such workers it can hold.
+void DeadlinePassed(Job& job) {
+  if (!job.call->ClaimAnswer()) return;
+  job.call->Expire();
+  const int64_t ms = job.call->timeout_ms();
+  spdlog::warn("plugin {}: a call ran past its {} ms deadline; answered with a timeout", job.plugin.label(), ms);
+  Deliver(job.rc, *job.call,
+          job.work.fail("no answer within " + std::to_string(ms) +
+                        " ms (the plugin's timeout_ms / tool_timeouts); the host stopped waiting and asked the plugin "
+                        "to cancel. Try again, with less work per call if you can"));
+}
+
+void RunRound(const std::shared_ptr<Job>& job);
+
+// Starts the job's next round: arms its deadline, and queues it behind the
+// plugin's gate (it runs on the pool when the plugin has a free slot).
+void StartRound(const std::shared_ptr<Job>& job) {
+  if (const int64_t ms = job->call->timeout_ms(); ms > 0) {
+    if (!job->deadline) job->deadline.emplace(job->s.pool.get_executor());
+    job->deadline->expires_after(std::chrono::milliseconds(ms));
+    job->deadline->async_wait([weak = std::weak_ptr<Job>(job)](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled: the round ended in time
+      if (auto j = weak.lock()) DeadlinePassed(*j);
+    });
+  }
+  job->plugin.gate().Submit([job] { RunRound(job); }, PoolPost(job->s));
+}
+
 // Runs one round on this (pool) thread; a legacy input request continues on
 // the pool when the client's answers arrive, so no thread waits for them.
-void RunRound(ServerState& s, const RequestContext& rc, const std::shared_ptr<CallContext>& call,
-              const std::shared_ptr<const Work>& work, int round) {
+void RunRound(const std::shared_ptr<Job>& job) {
+  ServerState& s = job->s;
+  CallContext& call = *job->call;
   InputAsk ask;
-  Answer reply = work->round(*call, ask);
-  if (ask.requests.empty() || call->CancelledByClient()) return Deliver(rc, *call, std::move(reply));
-  if (round + 1 >= kMaxInputRounds)
-    return Deliver(rc, *call, work->fail("the handler asked the client for input " + std::to_string(kMaxInputRounds) +
-                                         " times in one request; the host stopped it there"));
+  Answer reply;
+  // A call that timed out or was cancelled while it waited in the gate's
+  // queue never reaches the plugin.
+  const bool skip = call.Answered() || call.CancelledByClient();
+  if (!skip) reply = job->work.round(call, ask);
+  job->plugin.gate().Done(PoolPost(s));
+  if (job->deadline) job->deadline->cancel();
+  if (skip || ask.requests.empty() || call.CancelledByClient()) return Finish(*job, std::move(reply), ask.claimed);
+  if (call.Answered()) return;  // the deadline answered while the handler asked for input
+  if (job->round + 1 >= kMaxInputRounds)
+    return Finish(*job, job->work.fail("the handler asked the client for input " + std::to_string(kMaxInputRounds) +
+                                       " times in one request; the host stopped it there"));
   std::string state = ask.request_state;
+  const RequestContext& rc = job->rc;
   if (const std::string* task = TaskOf(*rc.reply_to); task && rc.era == Era::kModern) {
     // A modern task waits in input_required until tasks/update brings every
     // answer; then the handler runs again on the pool.
-    bool parked = s.tasks.AwaitInput(*task, InputRequestsJson(ask.requests),
-                                     [&s, rc, call, work, round, state](std::string answers) {
-                                       boost::asio::post(s.pool, [&s, rc, call, work, round, state,
-                                                                  answers = std::move(answers)]() mutable {
-                                         if (call->CancelledByClient()) return Deliver(rc, *call, Answer());
-                                         call->NextRound(std::move(answers), state);
-                                         RunRound(s, rc, call, work, round + 1);
-                                       });
-                                     });
-    if (!parked) Deliver(rc, *call, Answer());  // cancelled or expired meanwhile
+    bool parked = s.tasks.AwaitInput(*task, InputRequestsJson(ask.requests), [job, state](std::string answers) {
+      if (job->call->CancelledByClient()) return Finish(*job, Answer());
+      job->call->NextRound(std::move(answers), state);
+      ++job->round;
+      StartRound(job);
+    });
+    if (!parked) Finish(*job, Answer());  // cancelled or expired meanwhile
     return;
   }
-  RelayToClient(s, rc, ask, [&s, rc, call, work, round, state](Result<std::string> answers) {
-    if (!answers.ok()) return Deliver(rc, *call, work->fail(answers.error()));
-    if (call->CancelledByClient()) return Deliver(rc, *call, Answer());
-    call->NextRound(std::move(answers.value()), state);
-    RunRound(s, rc, call, work, round + 1);
+  RelayToClient(s, rc, ask, [job, state](Result<std::string> answers) {
+    if (!answers.ok()) return Finish(*job, job->work.fail(answers.error()));
+    if (job->call->CancelledByClient()) return Finish(*job, Answer());
+    job->call->NextRound(std::move(answers.value()), state);
+    ++job->round;
+    StartRound(job);
   });
 }
 
-// Runs `work` on the pool with the call registered for cancellation; its
-// answer is sent unless the client cancelled.
-MethodResult RunOnPool(ServerState& s, const RequestContext& rc, std::shared_ptr<CallContext> call, Work work) {
-  if (!rc.connection->AddInFlight(rc.id_json, call))
-    return ErrorReply(rc.id_json, rpc::kInvalidRequest, "a request with id " + rc.id_json + " is already in flight");
-  auto shared = std::make_shared<const Work>(std::move(work));
-  boost::asio::post(s.pool, [&s, rc, call = std::move(call), shared] { RunRound(s, rc, call, shared, 0); });
+// Runs `work` for `plugin` on the pool with the call registered for
+// cancellation; its answer is sent unless the client cancelled.
+MethodResult RunOnPool(ServerState& s, const RequestContext& rc, const PluginInstance& plugin,
+                       std::shared_ptr<CallContext> call, Work work) {
+  switch (rc.connection->AddInFlight(rc.id_json, call, static_cast<size_t>(s.config.max_in_flight))) {
+    case SessionState::Admit::kAdded: break;
+    case SessionState::Admit::kDuplicateId:
+      return ErrorReply(rc.id_json, rpc::kInvalidRequest, "a request with id " + rc.id_json + " is already in flight");
+    case SessionState::Admit::kFull:
+      return ErrorReply(rc.id_json, rpc::kInternalError,
+                        "Server busy: " + std::to_string(s.config.max_in_flight) +
+                            " requests of this client are already running (server.max_in_flight); wait for some to finish");
+  }
+  StartRound(std::make_shared<Job>(s, rc, std::move(call), std::move(work), plugin));
   return std::nullopt;
 }
 
@@ -439,10 +520,13 @@ MethodResult ReadResourceAsTool(ServerState& s, RequestContext& rc, std::shared_
     CountToolCall(tool, /*error=*/true);
     return Answer(ToolErrorResult(s, rc, why));
   };
-  MethodResult refused = RunOnPool(s, rc, MakeCall(rc, plugin), Work{
-                   [&s, rc, catalog, &tool, res, tmpl, uri, vars](CallContext& call, InputAsk&) -> Answer {
-                     ResultBuilder rb(HandlerKind::kResourceAsTool, uri, kMaxResultBytes);
+  MethodResult refused = RunOnPool(s, rc, plugin, MakeCall(rc, plugin), Work{
+                   [&s, rc, catalog, &tool, res, tmpl, uri, vars](CallContext& call, InputAsk& ask) -> Answer {
+                     ResultBuilder rb(HandlerKind::kResourceAsTool, uri, static_cast<size_t>(s.config.max_result_bytes));
                      HandlerOutcome o = ReadFromPlugin(res, tmpl, uri, vars, call, rb);
+                     // Counted only by whoever answers (this, or the deadline's `fail`).
+                     if (!call.ClaimAnswer()) return Answer();
+                     ask.claimed = true;
                      bool failed = o.threw || o.status != MCPP_OK || rb.item_count() == 0 || !rb.misbehaviour().empty();
                      CountToolCall(tool, failed);
                      if (o.threw || o.status != MCPP_OK || rb.item_count() == 0)
@@ -475,14 +559,18 @@ Work ToolWork(ServerState& s, const RequestContext& rc, std::shared_ptr<const Ca
   };
   return Work{[&s, rc, catalog, tool, args_json = std::move(args_json), binding = std::move(binding)](
                   CallContext& call, InputAsk& ask) -> Answer {
-                ResultBuilder rb(HandlerKind::kTool, {}, kMaxResultBytes);
+                ResultBuilder rb(HandlerKind::kTool, {}, static_cast<size_t>(s.config.max_result_bytes));
                 HandlerOutcome o = Guarded(*tool->plugin, tool->serial.get(), [&] {
                   return tool->def->call(tool->def->user_data, call.table(), {args_json.data(), args_json.size()},
                                          rb.table());
                 });
                 bool error = true;
                 Answer answer = FinishToolCall(s, rc, *tool, o, call, rb, binding, ask, error);
-                if (ask.requests.empty()) CountToolCall(*tool, error);  // else counted when it ends
+                if (!ask.requests.empty()) return answer;  // counted when it ends
+                // Counted only by whoever answers (this, or the deadline's `fail`).
+                if (!call.ClaimAnswer()) return Answer();
+                ask.claimed = true;
+                CountToolCall(*tool, error);
                 return answer;
               },
               fail};
@@ -587,9 +675,9 @@ MethodResult StartToolTask(ServerState& s, const RequestContext& rc, std::shared
     return ErrorReply(rc.id_json, rpc::kInternalError, "tool '" + tool.exposed_name + "' could not start: " + created.error());
   }
   trc.reply_to = MakeTaskSink(s, created->id);
-  auto work = std::make_shared<const Work>(ToolWork(s, trc, std::move(catalog), &tool, std::move(args_json),
-                                                    std::move(binding)));
-  boost::asio::post(s.pool, [&s, trc, call, work] { RunRound(s, trc, call, work, 0); });
+  StartRound(std::make_shared<Job>(s, trc, call, ToolWork(s, trc, std::move(catalog), &tool, std::move(args_json),
+                                                          std::move(binding)),
+                                   *tool.plugin));
 
   Reply reply(rc);
   JsonWriter& w = reply.w();
@@ -647,7 +735,7 @@ MethodResult CallTool(ServerState& s, RequestContext& rc, const Params& p) {
     return refused;
   }
   if (task.as_task) return StartToolTask(s, rc, catalog, *tool, std::move(args_json), std::move(binding), retry, task);
-  MethodResult refused = RunOnPool(s, rc, MakeCall(rc, *tool->plugin, &retry),
+  MethodResult refused = RunOnPool(s, rc, *tool->plugin, MakeCall(rc, *tool->plugin, &retry, tool->def->name.c_str()),
                                    ToolWork(s, rc, catalog, tool, std::move(args_json), std::move(binding)));
   if (refused) CountToolCall(*tool, /*error=*/true);  // e.g. its id is already in flight
   return refused;
@@ -683,10 +771,10 @@ MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {
   if (rc.era == Era::kModern) {
     if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) return bad;
   }
-  return RunOnPool(s, rc, MakeCall(rc, *prompt->plugin, &retry), ErrorWork(rc,
+  return RunOnPool(s, rc, *prompt->plugin, MakeCall(rc, *prompt->plugin, &retry), ErrorWork(rc,
                    [&s, rc, catalog, prompt, args_json = std::move(args_json), binding = std::move(binding)](
                        CallContext& call, InputAsk& ask) -> Answer {
-                     ResultBuilder rb(HandlerKind::kPrompt, {}, kMaxResultBytes);
+                     ResultBuilder rb(HandlerKind::kPrompt, {}, static_cast<size_t>(s.config.max_result_bytes));
                      HandlerOutcome o = Guarded(*prompt->plugin, nullptr, [&] {
                        return prompt->def->get(prompt->def->user_data, call.table(),
                                                {args_json.data(), args_json.size()}, rb.table());
@@ -750,9 +838,9 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
   if (rc.era == Era::kModern) {
     if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) return bad;
   }
-  return RunOnPool(s, rc, MakeCall(rc, plugin, &retry), ErrorWork(rc,
+  return RunOnPool(s, rc, plugin, MakeCall(rc, plugin, &retry), ErrorWork(rc,
                    [&s, rc, catalog, res, tmpl, uri, vars, binding](CallContext& call, InputAsk& ask) -> Answer {
-                     ResultBuilder rb(HandlerKind::kResource, uri, kMaxResultBytes);
+                     ResultBuilder rb(HandlerKind::kResource, uri, static_cast<size_t>(s.config.max_result_bytes));
                      HandlerOutcome o = ReadFromPlugin(res, tmpl, uri, vars, call, rb);
                      const std::string label = "reading " + uri;
                      if (!o.threw && (o.status == MCPP_ERR_NOT_FOUND || (o.status == MCPP_OK && rb.item_count() == 0)))
@@ -842,9 +930,9 @@ MethodResult Complete(ServerState& s, RequestContext& rc, const Params& p) {
   const rapidjson::Value* ctx_args = context ? FindMember(*context, "arguments") : nullptr;
   std::string context_json = ctx_args && ctx_args->IsObject() ? ToJson(*ctx_args) : "{}";
   std::string value(StringOf(*arg_value));
-  return RunOnPool(s, rc, MakeCall(rc, *plugin), ErrorWork(rc,
-                   [rc, catalog, plugin, fn, user_data, name, value, context_json, answer](CallContext& call, InputAsk&) -> Answer {
-                     ResultBuilder rb(HandlerKind::kCompletion, {}, kMaxResultBytes);
+  return RunOnPool(s, rc, *plugin, MakeCall(rc, *plugin), ErrorWork(rc,
+                   [&s, rc, catalog, plugin, fn, user_data, name, value, context_json, answer](CallContext& call, InputAsk&) -> Answer {
+                     ResultBuilder rb(HandlerKind::kCompletion, {}, static_cast<size_t>(s.config.max_result_bytes));
                      HandlerOutcome o = Guarded(*plugin, nullptr, [&] {
                        return fn(user_data, call.table(), name.c_str(), {value.data(), value.size()},
                                  {context_json.data(), context_json.size()}, rb.table());

@@ -92,9 +92,13 @@ class SessionState {
 
   // Registers a call in flight under its request id (raw JSON); false when
   // that id is already in flight (a client bug the host refuses).
-  bool AddInFlight(const std::string& id_json, std::shared_ptr<CallContext> call) {
+  enum class Admit { kAdded, kDuplicateId, kFull };
+  // Registers a request running plugin code, unless its id is already in
+  // flight or `limit` requests are (server.max_in_flight).
+  Admit AddInFlight(const std::string& id_json, std::shared_ptr<CallContext> call, size_t limit) {
     std::lock_guard lock(mu_);
-    return in_flight_.emplace(id_json, std::move(call)).second;
+    if (in_flight_.size() >= limit) return in_flight_.count(id_json) ? Admit::kDuplicateId : Admit::kFull;
+    return in_flight_.emplace(id_json, std::move(call)).second ? Admit::kAdded : Admit::kDuplicateId;
   }
   void RemoveInFlight(const std::string& id_json) {
     std::lock_guard lock(mu_);
@@ -206,8 +210,8 @@ class Connection {
   LegacySession& session() { return state_->legacy(); }
   const std::shared_ptr<SessionState>& state() const { return state_; }
 
-  bool AddInFlight(const std::string& id_json, std::shared_ptr<CallContext> call) {
-    return state_->AddInFlight(id_json, std::move(call));
+  SessionState::Admit AddInFlight(const std::string& id_json, std::shared_ptr<CallContext> call, size_t limit) {
+    return state_->AddInFlight(id_json, std::move(call), limit);
   }
   void RemoveInFlight(const std::string& id_json) { state_->RemoveInFlight(id_json); }
   bool Cancel(const std::string& id_json) { return state_->Cancel(id_json); }

@@ -33,6 +33,9 @@ namespace mcph {
 struct InputAsk {
   std::vector<InputRequest> requests;
   std::string request_state;  // the plugin's, kept by the host (legacy state never leaves it)
+  // The round already claimed the request's answer (CallContext::ClaimAnswer),
+  // e.g. to count a tool call exactly once.
+  bool claimed = false;
 };
 
 // The client capabilities `requests` need that `client_capabilities_json`

@@ -30,14 +30,20 @@ Result<std::unique_ptr<HostRuntime>> HostRuntime::Start(const HostConfig& config
     self->OnResourceUpdated(uri);
   };
 
-  auto loaded = LoadPlugins(config, strict, rt->events_);
+  // At least 4 workers: handlers may block (files, networks), and a plugin
+  // whose calls hang must leave workers for the others.
+  size_t workers = config.server.workers > 0 ? static_cast<size_t>(config.server.workers)
+                                             : std::max(4u, std::thread::hardware_concurrency());
+  // max_concurrency 0 = every worker but one, so no single plugin can take them all.
+  for (PluginConfig& pc : rt->config_.plugins)
+    if (pc.max_concurrency <= 0) pc.max_concurrency = static_cast<int>(std::max<size_t>(1, workers - 1));
+
+  auto loaded = LoadPlugins(rt->config_, strict, rt->events_);
   if (!loaded.ok()) return loaded.status();
   rt->load_errors_ = loaded->errors;
   auto catalog = Catalog::Build(loaded->instances, rt->catalog_options_);
   if (!catalog.ok()) return catalog.status();
 
-  size_t workers = config.server.workers > 0 ? static_cast<size_t>(config.server.workers)
-                                             : std::max(2u, std::thread::hardware_concurrency());
   rt->state_ = std::make_unique<ServerState>(config.server, catalog.value(), workers, std::move(metrics));
   rt->dispatcher_ = std::make_unique<Dispatcher>(*rt->state_);
   rt->serving_.store(rt->state_.get(), std::memory_order_release);

@@ -236,7 +236,16 @@ std::string unified_diff(std::string_view a_in, std::string_view b_in, std::stri
   std::vector<Hunk> hunks;
   size_t old_range_start = 0, new_range_start = 0, old_line = 1, new_line = 1;
   std::vector<std::string> cur;
-  auto ctx = [](std::string_view l) { return " " + std::string(l); };
+  // Built by append, not `"x" + std::string`: GCC 12 at -O3 reports a false
+  // -Wrestrict on the latter.
+  auto prefixed = [](char mark, std::string_view l) {
+    std::string out;
+    out.reserve(l.size() + 1);
+    out.push_back(mark);
+    out.append(l);
+    return out;
+  };
+  auto ctx = [&](std::string_view l) { return prefixed(' ', l); };
   for (size_t i = 0; i < diff.size(); ++i) {
     const Segment& s = diff[i];
     if (s.op != Op::Equal) {
@@ -252,7 +261,7 @@ std::string unified_diff(std::string_view a_in, std::string_view b_in, std::stri
           new_range_start -= cur.size();
         }
       }
-      for (auto l : s.lines) cur.push_back((s.op == Op::Added ? "+" : "-") + std::string(l));
+      for (auto l : s.lines) cur.push_back(prefixed(s.op == Op::Added ? '+' : '-', l));
       if (s.op == Op::Added)
         new_line += s.lines.size();
       else
