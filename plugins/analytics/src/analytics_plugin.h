@@ -18,6 +18,7 @@ struct PluginSettings {
   StoreConfig store;
   OpLimits limits;
   size_t preview_rows = 100;
+  double query_timeout_seconds = 30;  // query: stopped after this long (or the call's deadline)
   std::vector<std::string> warnings;
 };
 
@@ -33,6 +34,13 @@ class AnalyticsPlugin : public mcpp::Plugin {
   void LoadData(mcpp::Call& call, std::string_view args, mcpp::Result& r);
   void AnalyzeData(mcpp::Call& call, std::string_view args, mcpp::Result& r);
   void Prompt(const std::string& kind, std::string_view args, mcpp::Result& r);
+  // query_tool.cpp, plot_tool.cpp, complete.cpp
+  void Query(mcpp::Call& call, std::string_view args, mcpp::Result& r);
+  void Plot(mcpp::Call& call, std::string_view args, mcpp::Result& r);
+  // completion/complete for `argument` of a prompt or template: data_id
+  // (loaded names), column / target (columns of the data_id in context;
+  // numeric ones for target), prefix match without case, best first.
+  void Complete(std::string_view argument, std::string_view value, std::string_view context_json, mcpp::Result& r);
   std::shared_ptr<const Dataset> Resolve(std::string_view vars_json);
   std::string DatasetsJson();
   std::string StatusJson();

@@ -178,6 +178,19 @@ std::vector<std::string> HeaderNames(const std::vector<std::string_view>& first,
   return names;
 }
 
+// Drops the pages of a mapped file before `upto` from the process's resident
+// set (they stay in the page cache and fault back in if read again): each
+// pass reads the file once front to back, so the file and the columns need
+// not be resident together. Only for mmap'd text: on heap memory
+// MADV_DONTNEED would zero it.
+void ReleaseBehind(std::string_view text, size_t upto, bool mapped) {
+  if (!mapped) return;
+  const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  uintptr_t base = reinterpret_cast<uintptr_t>(text.data()) & ~(page - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(text.data()) + std::min(upto, text.size())) & ~(page - 1);
+  if (end > base) ::madvise(reinterpret_cast<void*>(base), end - base, MADV_DONTNEED);
+}
+
 Type Narrowest(std::string_view cell) {
   TypeTracker t;
   t.observe(cell);
@@ -185,7 +198,7 @@ Type Narrowest(std::string_view cell) {
 }
 
 DataFrame ParseCsv(std::string_view text, const LoadOptions& opt, const ProgressFn& progress,
-                   size_t max_bytes, LoadInfo* info) {
+                   size_t max_bytes, LoadInfo* info, bool mapped) {
   char delim = opt.delimiter ? opt.delimiter : SniffDelimiter(text);
   const uint64_t total = text.size() * 2;
   std::vector<std::string_view> fields;
@@ -235,6 +248,7 @@ DataFrame ParseCsv(std::string_view text, const LoadOptions& opt, const Progress
   std::vector<size_t> text_bytes(ncols, 0);
   size_t rows = 0;
   uint64_t next_report = kProgressStep;
+  size_t next_release = kProgressStep;
   bool skip_first = header;
   while (r1.next(fields)) {
     if (skip_first) {
@@ -253,6 +267,10 @@ DataFrame ParseCsv(std::string_view text, const LoadOptions& opt, const Progress
       text_bytes[i] += fields[i].size();
     }
     ++rows;
+    if (r1.pos() >= next_release) {
+      next_release = r1.pos() + kProgressStep;
+      ReleaseBehind(text, r1.pos() - std::min<size_t>(r1.pos(), 1u << 20), mapped);
+    }
     if (progress && r1.pos() >= next_report) {
       next_report = r1.pos() + kProgressStep;
       if (!progress(r1.pos(), total)) throw LoadCancelled();
@@ -280,6 +298,7 @@ DataFrame ParseCsv(std::string_view text, const LoadOptions& opt, const Progress
   CsvReader r2(text, delim);
   skip_first = header;
   next_report = kProgressStep;
+  next_release = kProgressStep;
   while (r2.next(fields)) {
     if (skip_first) {
       skip_first = false;
@@ -290,6 +309,10 @@ DataFrame ParseCsv(std::string_view text, const LoadOptions& opt, const Progress
         builders[i].add(fields[i]);
       else
         builders[i].add_null();
+    }
+    if (r2.pos() >= next_release) {
+      next_release = r2.pos() + kProgressStep;
+      ReleaseBehind(text, r2.pos() - std::min<size_t>(r2.pos(), 1u << 20), mapped);
     }
     if (progress && r2.pos() >= next_report) {
       next_report = r2.pos() + kProgressStep;
@@ -561,8 +584,10 @@ char SniffDelimiter(std::string_view text) {
   return best;
 }
 
-DataFrame LoadText(std::string_view text, std::string_view name_hint, const LoadOptions& options,
-                   const ProgressFn& progress, size_t max_bytes, LoadInfo* info) {
+namespace {
+
+DataFrame LoadAny(std::string_view text, std::string_view name_hint, const LoadOptions& options,
+                  const ProgressFn& progress, size_t max_bytes, LoadInfo* info, bool mapped) {
   if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) text.remove_prefix(3);
   std::string format = options.format;
   LoadOptions opt = options;
@@ -597,7 +622,7 @@ DataFrame LoadText(std::string_view text, std::string_view name_hint, const Load
     if (!opt.delimiter) opt.delimiter = '\t';
     format = "csv";
   }
-  if (format == "csv") return ParseCsv(text, opt, progress, max_bytes, info);
+  if (format == "csv") return ParseCsv(text, opt, progress, max_bytes, info, mapped);
   DataFrame df;
   if (format == "json")
     df = ParseJsonArray(text, progress, max_bytes);
@@ -607,6 +632,13 @@ DataFrame LoadText(std::string_view text, std::string_view name_hint, const Load
     throw LoadError("unsupported format \"" + format + "\": use auto, csv, tsv, json or jsonl");
   if (info) *info = LoadInfo{format, 0, true, text.size()};
   return df;
+}
+
+}  // namespace
+
+DataFrame LoadText(std::string_view text, std::string_view name_hint, const LoadOptions& options,
+                   const ProgressFn& progress, size_t max_bytes, LoadInfo* info) {
+  return LoadAny(text, name_hint, options, progress, max_bytes, info, false);
 }
 
 DataFrame LoadFile(const std::string& path, const LoadOptions& options, const ProgressFn& progress,
@@ -620,7 +652,7 @@ DataFrame LoadFile(const std::string& path, const LoadOptions& options, const Pr
                     "to CSV first.");
   }
   MappedFile f(path);
-  return LoadText(f.view(), path, options, progress, max_bytes, info);
+  return LoadAny(f.view(), path, options, progress, max_bytes, info, true);
 }
 
 }  // namespace analytics

@@ -239,8 +239,20 @@ OpOutput CorrelationOp(const DataFrame& df, const rapidjson::Value& args) {
   if (cols.empty())
     throw UserError("the dataset has no numeric columns to correlate. Columns: " + ColumnList(df) +
                     ". Try analyze_data operation \"value_counts\" or \"summary\" with include \"all\".");
-  std::vector<std::vector<double>> data;
-  for (const Column* c : cols) data.push_back(AsDoubles(*c));
+  // Float columns are read in place (NaN marks their nulls already); only
+  // integer and boolean columns are converted, which keeps the peak memory
+  // of a wide correlation near the frame's own.
+  std::vector<std::vector<double>> converted;
+  converted.reserve(cols.size());
+  std::vector<std::span<const double>> data;
+  for (const Column* c : cols) {
+    if (c->type == Type::Float) {
+      data.emplace_back(c->floats);
+    } else {
+      converted.push_back(AsDoubles(*c));
+      data.emplace_back(converted.back());
+    }
+  }
   std::vector<double> m = Correlation(data, method, min_periods);
   const size_t K = cols.size();
   std::vector<std::vector<std::string>> table(K + 1);

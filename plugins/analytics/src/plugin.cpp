@@ -1,6 +1,7 @@
-// plugin.cpp - the analytics plugin: tools load_data, analyze_data,
-// list_datasets, drop_data; resources analytics://status,
-// analytics://datasets and the data/schema templates; three prompts.
+// plugin.cpp - the analytics plugin: tools load_data, analyze_data, query,
+// plot, list_datasets, drop_data; resources analytics://status,
+// analytics://datasets and the data/schema templates; three prompts; the
+// completers of the templates' and prompts' arguments (complete.cpp).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -110,6 +111,79 @@ constexpr const char* kAnalyzeOutput = R"({
     "info": {"type": "object"}
   },
   "required": ["success", "data_id", "operation", "result"]
+})";
+
+constexpr const char* kQuerySchema = R"({
+  "type": "object",
+  "properties": {
+    "sql": {"type": "string", "minLength": 1,
+      "description": "One read-only SQLite SELECT. Every loaded dataset is a table named by its data_id (double-quote names that are not plain identifiers: \"my-data\"). Column types: integer, real, boolean (0/1), datetime (ISO 8601 text: compare with '2024-01-31' or use date()), text. Example: SELECT city, avg(temp) AS t FROM weather GROUP BY city ORDER BY t DESC"},
+    "datasets": {"type": "array", "items": {"type": "string"},
+      "description": "Handles (or data_ids) to make sure are loaded first: on another server replica a handle is loaded and its table is named by the data_id it carries."},
+    "max_rows": {"type": "integer", "minimum": 0, "description": "Most rows to return (capped by the server's max_rows); the result says when it was truncated."}
+  },
+  "required": ["sql"],
+  "additionalProperties": false
+})";
+
+constexpr const char* kQueryOutput = R"({
+  "type": "object",
+  "properties": {
+    "success": {"type": "boolean"},
+    "sql": {"type": "string"},
+    "columns": {"type": "array", "items": {"type": "string"}},
+    "types": {"type": "array", "items": {"type": "string",
+      "enum": ["integer", "float", "boolean", "datetime", "string", "blob", "null", "mixed"]}},
+    "rows": {"type": "array", "items": {"type": "array"}},
+    "info": {"type": "object",
+      "properties": {"row_count": {"type": "integer"}, "truncated": {"type": "boolean"},
+                     "max_rows": {"type": "integer"}, "tables": {"type": "array", "items": {"type": "string"}},
+                     "seconds": {"type": "number"}},
+      "required": ["row_count", "truncated"]}
+  },
+  "required": ["success", "columns", "types", "rows", "info"]
+})";
+
+constexpr const char* kPlotSchema = R"({
+  "type": "object",
+  "properties": {
+    "data_id": {"type": "string", "minLength": 1, "description": "A data_id given to load_data, or its handle."},
+    "kind": {"type": "string", "enum": ["histogram", "scatter", "heatmap"],
+      "description": "histogram: distribution of one numeric `column`. scatter: `y` against `x`. heatmap: correlation matrix of `columns` (default all numeric)."},
+    "column": {"type": "string", "description": "histogram: the numeric column."},
+    "bins": {"type": "integer", "minimum": 1, "maximum": 500, "description": "histogram: number of equal-width bins (default Sturges' rule, as numpy's 'sturges')."},
+    "x": {"type": "string", "description": "scatter: the column on the horizontal axis."},
+    "y": {"type": "string", "description": "scatter: the column on the vertical axis."},
+    "columns": {"type": "array", "items": {"type": "string"}, "minItems": 2, "description": "heatmap: the numeric columns (default all, at most 40)."},
+    "method": {"type": "string", "enum": ["pearson", "spearman"], "description": "heatmap: correlation method (default pearson)."},
+    "title": {"type": "string", "description": "The chart title (default says what is drawn)."},
+    "width": {"type": "integer", "minimum": 120, "maximum": 4000, "description": "Picture width in pixels (default 640)."},
+    "height": {"type": "integer", "minimum": 120, "maximum": 4000, "description": "Picture height in pixels (default 480)."}
+  },
+  "required": ["data_id", "kind"],
+  "additionalProperties": false
+})";
+
+constexpr const char* kPlotOutput = R"({
+  "type": "object",
+  "properties": {
+    "success": {"type": "boolean"},
+    "data_id": {"type": "string"},
+    "kind": {"type": "string"},
+    "width": {"type": "integer"},
+    "height": {"type": "integer"},
+    "plot_area": {"type": "object", "properties": {"left": {"type": "integer"}, "top": {"type": "integer"},
+                  "right": {"type": "integer"}, "bottom": {"type": "integer"}}},
+    "x_range": {"type": "array", "items": {"type": ["number", "null"]}},
+    "y_range": {"type": "array", "items": {"type": ["number", "null"]}},
+    "bins": {"type": "object", "properties": {"edges": {"type": "array"}, "counts": {"type": "array"}}},
+    "points": {"type": "integer"},
+    "columns": {"type": "array", "items": {"type": "string"}},
+    "matrix": {"type": "array", "items": {"type": "array"}},
+    "cell": {"type": "object"},
+    "png_bytes": {"type": "integer"}
+  },
+  "required": ["success", "data_id", "kind", "width", "height", "plot_area"]
 })";
 
 constexpr const char* kListOutput = R"({
@@ -281,7 +355,7 @@ PluginSettings ParseSettings(std::string_view config_json) {
   cfg.Parse(config_json.data(), config_json.size());
   if (cfg.HasParseError() || !cfg.IsObject()) throw mcpp::InvalidArgument("the plugin config is not a JSON object");
   static const char* const kKeys[] = {"roots", "max_dataset_mb", "max_total_mb", "max_datasets",
-                                      "max_rows", "preview_rows", "handle_secret"};
+                                      "max_rows", "preview_rows", "handle_secret", "query_timeout_seconds"};
   for (const auto& m : cfg.GetObject()) {
     bool known = false;
     for (const char* k : kKeys) known |= std::string_view(m.name.GetString()) == k;
@@ -315,6 +389,12 @@ PluginSettings ParseSettings(std::string_view config_json) {
   s.store.max_datasets = Count(cfg, "max_datasets", 64);
   s.limits.max_rows = Count(cfg, "max_rows", 500);
   s.preview_rows = Count(cfg, "preview_rows", 100);
+  auto qt = cfg.FindMember("query_timeout_seconds");
+  if (qt != cfg.MemberEnd()) {
+    if (!qt->value.IsNumber() || qt->value.GetDouble() <= 0)
+      throw mcpp::InvalidArgument("config `query_timeout_seconds` must be a positive number");
+    s.query_timeout_seconds = qt->value.GetDouble();
+  }
   auto secret = cfg.FindMember("handle_secret");
   if (secret != cfg.MemberEnd() && secret->value.IsString() && secret->value.GetStringLength() > 0) {
     s.store.secret.assign(secret->value.GetString(), secret->value.GetStringLength());
@@ -346,8 +426,9 @@ void AnalyticsPlugin::register_capabilities(mcpp::Registrar& reg) {
   reg.set_instructions(
       "Analytics: load a CSV/TSV/JSON/JSON Lines file with load_data(file_path, data_id), then "
       "analyze_data(data_id, operation) with summary, correlation, value_counts, group_by, filter, head, "
-      "sample, missing or outliers. Numbers match pandas. Pass the returned handle instead of data_id when "
-      "calls may reach different server replicas.");
+      "sample, missing or outliers. Numbers match pandas. query(sql) runs a read-only SQL SELECT over the "
+      "datasets (each a table named by its data_id); plot draws a histogram, scatter plot or correlation heat map "
+      "as a PNG. Pass the returned handle instead of data_id when calls may reach different server replicas.");
 
   mcpp::ToolSpec load;
   load.name = "load_data";
@@ -373,6 +454,32 @@ void AnalyticsPlugin::register_capabilities(mcpp::Registrar& reg) {
   analyze.output_schema_json = kAnalyzeOutput;
   analyze.annotations_json = kReadOnly;
   reg.add_tool(analyze, [this](mcpp::Call& call, std::string_view args, mcpp::Result& r) { AnalyzeData(call, args, r); });
+
+  mcpp::ToolSpec query;
+  query.name = "query";
+  query.title = "SQL over the datasets";
+  query.description =
+      "Run one read-only SQL SELECT (SQLite dialect) over the loaded datasets, each a table named by its data_id: "
+      "joins, filters, GROUP BY, window functions, whatever analyze_data's fixed operations do not cover. "
+      "structuredContent is {columns, types, rows (arrays in column order), info {row_count, truncated}}; "
+      "booleans are 0/1 in SQL and true/false in results of boolean columns, datetimes ISO 8601 text, NaN and "
+      "infinities null. Writes, ATTACH and PRAGMA changes are refused.";
+  query.input_schema_json = kQuerySchema;
+  query.output_schema_json = kQueryOutput;
+  query.annotations_json = kReadOnly;
+  reg.add_tool(query, [this](mcpp::Call& call, std::string_view args, mcpp::Result& r) { Query(call, args, r); });
+
+  mcpp::ToolSpec plot;
+  plot.name = "plot";
+  plot.title = "Chart a dataset";
+  plot.description =
+      "Draw a chart of a loaded dataset as a PNG image: histogram of one numeric column, scatter plot of two, or "
+      "a correlation heat map of several, with axes, tick labels and a title. structuredContent gives the bins "
+      "(histogram), point count (scatter) or matrix (heatmap) and the plot area with the axis ranges it maps.";
+  plot.input_schema_json = kPlotSchema;
+  plot.output_schema_json = kPlotOutput;
+  plot.annotations_json = kReadOnly;
+  reg.add_tool(plot, [this](mcpp::Call& call, std::string_view args, mcpp::Result& r) { Plot(call, args, r); });
 
   mcpp::ToolSpec list;
   list.name = "list_datasets";
@@ -445,6 +552,8 @@ void AnalyticsPlugin::register_capabilities(mcpp::Registrar& reg) {
     r.add_text_contents(nullptr, "application/json", DatasetsJson());
   });
 
+  auto complete = [this](mcpp::Call&, std::string_view arg, std::string_view value, std::string_view ctx,
+                         mcpp::Result& r) { Complete(arg, value, ctx, r); };
   mcpp::ResourceTemplateSpec data;
   data.uri_template = "analytics://data/{data_id}";
   data.name = "analytics-data";
@@ -465,7 +574,7 @@ void AnalyticsPlugin::register_capabilities(mcpp::Registrar& reg) {
     }
     r.add_text_contents(nullptr, "text/csv", ToValidUtf8(csv));
     return MCPP_OK;
-  });
+  }, complete);
   mcpp::ResourceTemplateSpec schema;
   schema.uri_template = "analytics://schema/{data_id}";
   schema.name = "analytics-schema";
@@ -477,28 +586,37 @@ void AnalyticsPlugin::register_capabilities(mcpp::Registrar& reg) {
     if (!ds) return MCPP_ERR_NOT_FOUND;
     r.add_text_contents(nullptr, "application/json", JsonOf([&](JsonWriter& w) { WriteSchema(w, *ds); }));
     return MCPP_OK;
-  });
+  }, complete);
 
   // ---- Prompts ----
   const char* arg = R"J([{"name":"data_id","description":"A loaded dataset (data_id or handle)","required":true}])J";
+  const char* arg_column =
+      R"J([{"name":"data_id","description":"A loaded dataset (data_id or handle)","required":true},)J"
+      R"J({"name":"column","description":"Optional: a column to look at closely","required":false}])J";
+  const char* arg_target =
+      R"J([{"name":"data_id","description":"A loaded dataset (data_id or handle)","required":true},)J"
+      R"J({"name":"target","description":"Optional: the numeric column whose relationships matter most","required":false}])J";
   mcpp::PromptSpec guide;
   guide.name = "data_exploration_guide";
   guide.title = "Data exploration guide";
   guide.description = "An overview of a loaded dataset and the analyses worth running next.";
-  guide.arguments_json = arg;
-  reg.add_prompt(guide, [this](mcpp::Call&, std::string_view args, mcpp::Result& r) { Prompt("guide", args, r); });
+  guide.arguments_json = arg_column;
+  reg.add_prompt(guide, [this](mcpp::Call&, std::string_view args, mcpp::Result& r) { Prompt("guide", args, r); },
+                 complete);
   mcpp::PromptSpec quality;
   quality.name = "data_quality_report";
   quality.title = "Data quality report";
   quality.description = "Missing values, suspicious types and outliers of a dataset, with the calls to dig deeper.";
   quality.arguments_json = arg;
-  reg.add_prompt(quality, [this](mcpp::Call&, std::string_view args, mcpp::Result& r) { Prompt("quality", args, r); });
+  reg.add_prompt(quality, [this](mcpp::Call&, std::string_view args, mcpp::Result& r) { Prompt("quality", args, r); },
+                 complete);
   mcpp::PromptSpec corr;
   corr.name = "correlation_study";
   corr.title = "Correlation study";
   corr.description = "A plan for studying the relationships between a dataset's numeric columns.";
-  corr.arguments_json = arg;
-  reg.add_prompt(corr, [this](mcpp::Call&, std::string_view args, mcpp::Result& r) { Prompt("correlation", args, r); });
+  corr.arguments_json = arg_target;
+  reg.add_prompt(corr, [this](mcpp::Call&, std::string_view args, mcpp::Result& r) { Prompt("correlation", args, r); },
+                 complete);
 }
 
 std::shared_ptr<const Dataset> AnalyticsPlugin::Resolve(std::string_view vars_json) {
@@ -707,6 +825,20 @@ void AnalyticsPlugin::Prompt(const std::string& kind, std::string_view args_json
   auto call = [&](const std::string& op, const std::string& extra = "") {
     return "`analyze_data(data_id=\"" + ds->data_id + "\", operation=\"" + op + "\"" + extra + ")`";
   };
+  auto plot = [&](const std::string& kind, const std::string& extra = "") {
+    return "`plot(data_id=\"" + ds->data_id + "\", kind=\"" + kind + "\"" + extra + ")`";
+  };
+  // The optional column argument (guide: `column`, correlation: `target`).
+  std::string focus;
+  for (const char* key : {"column", "target"})
+    if (a.HasMember(key) && a[key].IsString() && a[key].GetStringLength()) focus = a[key].GetString();
+  const Column* fc = focus.empty() ? nullptr : df.find(focus);
+  if (!focus.empty() && !fc) {
+    r.set_description("Unknown column");
+    r.add_text("Column '" + focus + "' is not in " + ds->data_id + ". Columns: " + ColumnList(df) +
+               ". Ask again with one of them (names are case-sensitive), or leave it out.");
+    return;
+  }
   std::string s;
   if (kind == "guide") {
     r.set_description("Exploration guide for " + ds->data_id);
@@ -727,6 +859,21 @@ void AnalyticsPlugin::Prompt(const std::string& kind, std::string_view args_json
     }
     s += "- Data quality: " + call("missing") + " and " + call("outliers") + "\n";
     s += "- A look at rows: " + call("head") + "\n";
+    if (!numeric.empty()) s += "- A picture of a distribution: " + plot("histogram", ", column=\"" + numeric[0]->name + "\"") + "\n";
+    s += "- Anything else in SQL: `query(sql=\"SELECT ... FROM \\\"" + ds->data_id + "\\\" ...\")`\n";
+    if (fc) {
+      s += "\n## Focus: " + fc->name + " (" + TypeName(fc->type) + ", " + std::to_string(fc->null_count) + " missing)\n";
+      if (fc->is_numeric()) {
+        s += "- Its distribution: " + plot("histogram", ", column=\"" + fc->name + "\"") + " and " +
+             call("summary", ", columns=[\"" + fc->name + "\"]") + "\n";
+        s += "- Unusual values: " + call("outliers", ", columns=[\"" + fc->name + "\"]") + "\n";
+      } else {
+        s += "- Its values: " + call("value_counts", ", column=\"" + fc->name + "\"") + "\n";
+        if (!numeric.empty())
+          s += "- Numbers per value: " +
+               call("group_by", ", by=[\"" + fc->name + "\"], aggregations={\"" + numeric[0]->name + "\": [\"mean\", \"count\"]}") + "\n";
+      }
+    }
   } else if (kind == "quality") {
     r.set_description("Data quality report for " + ds->data_id);
     s = "# Data quality report: " + ds->data_id + "\n\n" + std::to_string(df.rows) + " rows, " +
@@ -774,6 +921,14 @@ void AnalyticsPlugin::Prompt(const std::string& kind, std::string_view args_json
       s += "2. Monotonic (rank) relationships, robust to outliers: " + call("correlation", ", method=\"spearman\"") + "\n";
       s += "3. Where Pearson and Spearman disagree, check for outliers: " + call("outliers") + "\n";
       s += "4. Check that missing values do not bias the pairs: " + call("missing") + "\n";
+      s += "   The whole matrix at a glance: " + plot("heatmap") + "\n";
+      if (fc && fc->is_numeric()) {
+        s += "   Focus on " + fc->name + ": look at its row of the matrix, and at the strongest partners with " +
+             plot("scatter", ", x=\"<column>\", y=\"" + fc->name + "\"") + "\n";
+      } else if (fc) {
+        s += "   " + fc->name + " is not numeric: compare its groups with " +
+             call("group_by", ", by=[\"" + fc->name + "\"]") + "\n";
+      }
       if (!text.empty())
         s += "5. See whether a relationship holds within groups: " +
              call("group_by", ", by=[\"" + text[0]->name + "\"]") + "\n";

@@ -190,6 +190,12 @@ std::vector<double> AverageRanks(const std::vector<double>& v) {
 
 std::vector<double> Correlation(const std::vector<std::vector<double>>& cols, const std::string& method,
                                 size_t min_periods) {
+  std::vector<std::span<const double>> views(cols.begin(), cols.end());
+  return Correlation(views, method, min_periods);
+}
+
+std::vector<double> Correlation(const std::vector<std::span<const double>>& cols, const std::string& method,
+                                size_t min_periods) {
   const size_t K = cols.size();
   const size_t N = K ? cols[0].size() : 0;
   if (min_periods < 1) min_periods = 1;
@@ -227,7 +233,7 @@ std::vector<double> Correlation(const std::vector<std::vector<double>>& cols, co
     // pandas._libs.algos.nancorr_spearman: rank each column, re-rank a pair
     // over its common rows when their missing values differ.
     std::vector<std::vector<double>> ranked(K);
-    for (size_t k = 0; k < K; ++k) ranked[k] = AverageRanks(cols[k]);
+    for (size_t k = 0; k < K; ++k) ranked[k] = AverageRanks(std::vector<double>(cols[k].begin(), cols[k].end()));
     std::vector<double> mx, my;
     for (size_t xi = 0; xi < K; ++xi) {
       for (size_t yi = 0; yi <= xi; ++yi) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ std::vector<double> AverageRanks(const std::vector<double>& v);
 // K x K matrix (row-major) of DataFrame.corr(method) over `cols` (each a
 // column of doubles with NaN for missing). method: pearson | spearman.
 std::vector<double> Correlation(const std::vector<std::vector<double>>& cols, const std::string& method,
+                                size_t min_periods);
+// The same over views (a float column's own array can be passed as is).
+std::vector<double> Correlation(const std::vector<std::span<const double>>& cols, const std::string& method,
                                 size_t min_periods);
 
 // The column as doubles, NaN for nulls.

@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
 #include <rapidjson/document.h>
 #include <string_view>
 #include <unordered_set>
@@ -41,51 +44,142 @@ std::string Mib(size_t bytes) {
 }  // namespace
 
 namespace {
-// Distinct non-null values: sorting for numbers (much faster than hashing
-// a million doubles), a pre-sized hash set for text.
-template <class T, class Get>
-size_t DistinctSorted(const Column& c, Get get) {
-  std::vector<T> v;
-  v.reserve(c.rows - c.null_count);
-  for (size_t i = 0; i < c.rows; ++i)
-    if (!c.is_null(i)) v.push_back(get(i));
-  std::sort(v.begin(), v.end());
-  return static_cast<size_t>(std::unique(v.begin(), v.end()) - v.begin());
+
+// Distinct non-null values by open addressing (a power-of-two table of at
+// least twice the values, linear probing): one pass, no node allocations,
+// no sorted copy. Numbers are keyed by their 64-bit pattern (-0.0 as 0.0);
+// text by row, compared by content.
+uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
 }
+
+size_t TableSize(size_t n) {
+  size_t cap = 16;
+  while (cap < 2 * n) cap <<= 1;
+  return cap;
+}
+
+template <class Get>
+size_t DistinctNumbers(const Column& c, Get get) {
+  constexpr uint64_t kEmpty = 0x7ff4dead7ff4deadull;  // a NaN payload no parsed value has
+  std::vector<uint64_t> table(TableSize(c.rows - c.null_count), kEmpty);
+  const size_t mask = table.size() - 1;
+  size_t distinct = 0;
+  bool empty_key_seen = false;
+  for (size_t i = 0; i < c.rows; ++i) {
+    if (c.is_null(i)) continue;
+    uint64_t k = get(i);
+    if (k == kEmpty) {
+      distinct += !empty_key_seen;
+      empty_key_seen = true;
+      continue;
+    }
+    for (size_t h = Mix(k) & mask;; h = (h + 1) & mask) {
+      if (table[h] == k) break;
+      if (table[h] == kEmpty) {
+        table[h] = k;
+        ++distinct;
+        break;
+      }
+    }
+  }
+  return distinct;
+}
+
+size_t DistinctText(const Column& c) {
+  std::vector<uint32_t> table(TableSize(c.rows - c.null_count), 0);  // row + 1; 0 = empty
+  const size_t mask = table.size() - 1;
+  std::hash<std::string_view> hash;
+  size_t distinct = 0;
+  for (size_t i = 0; i < c.rows; ++i) {
+    if (c.is_null(i)) continue;
+    std::string_view v = c.text(i);
+    for (size_t h = Mix(hash(v)) & mask;; h = (h + 1) & mask) {
+      if (table[h] == 0) {
+        table[h] = static_cast<uint32_t>(i + 1);
+        ++distinct;
+        break;
+      }
+      if (c.text(table[h] - 1) == v) break;
+    }
+  }
+  return distinct;
+}
+
+uint64_t Bits(double d) {
+  if (d == 0) d = 0.0;  // -0.0 and 0.0 are one value
+  uint64_t u;
+  std::memcpy(&u, &d, sizeof u);
+  return u;
+}
+
 }  // namespace
 
-std::vector<ColumnSchema> DiscoverSchema(const DataFrame& df, size_t samples) {
-  std::vector<ColumnSchema> out;
-  for (const auto& c : df.columns) {
-    ColumnSchema s;
-    s.name = c.name;
-    s.type = c.type;
-    s.null_count = c.null_count;
-    switch (c.type) {
-      case Type::Integer: s.unique_count = DistinctSorted<int64_t>(c, [&](size_t i) { return c.ints[i]; }); break;
-      case Type::Float:
-        s.unique_count = DistinctSorted<double>(c, [&](size_t i) { return c.floats[i] == 0 ? 0.0 : c.floats[i]; });
-        break;
-      case Type::Boolean: s.unique_count = DistinctSorted<uint8_t>(c, [&](size_t i) { return c.bools[i]; }); break;
-      default: {
+namespace {
+
+ColumnSchema ColumnSchemaOf(const Column& c, size_t samples) {
+  ColumnSchema s;
+  s.name = c.name;
+  s.type = c.type;
+  s.null_count = c.null_count;
+  switch (c.type) {
+    case Type::Integer:
+      s.unique_count = DistinctNumbers(c, [&](size_t i) { return static_cast<uint64_t>(c.ints[i]); });
+      break;
+    case Type::Float: s.unique_count = DistinctNumbers(c, [&](size_t i) { return Bits(c.floats[i]); }); break;
+    case Type::Boolean: s.unique_count = DistinctNumbers(c, [&](size_t i) { return uint64_t{c.bools[i]}; }); break;
+    default:
+      // Row numbers are stored in 32 bits: beyond that, a hash set.
+      if (c.rows < 0xFFFFFFFFull) {
+        s.unique_count = DistinctText(c);
+      } else {
         std::unordered_set<std::string_view> seen;
-        seen.reserve(c.rows - c.null_count);
         for (size_t i = 0; i < c.rows; ++i)
           if (!c.is_null(i)) seen.insert(c.text(i));
         s.unique_count = seen.size();
       }
-    }
-    // Samples: the first distinct values in row order.
-    std::vector<std::string> shown;
-    for (size_t i = 0; i < c.rows && s.sample_rows.size() < samples; ++i) {
-      if (c.is_null(i)) continue;
-      std::string d = c.display(i);
-      if (std::find(shown.begin(), shown.end(), d) != shown.end()) continue;
-      shown.push_back(std::move(d));
-      s.sample_rows.push_back(i);
-    }
-    out.push_back(std::move(s));
   }
+  // Samples: the first distinct values in row order.
+  std::vector<std::string> shown;
+  for (size_t i = 0; i < c.rows && s.sample_rows.size() < samples; ++i) {
+    if (c.is_null(i)) continue;
+    std::string d = c.display(i);
+    if (std::find(shown.begin(), shown.end(), d) != shown.end()) continue;
+    shown.push_back(std::move(d));
+    s.sample_rows.push_back(i);
+  }
+  return s;
+}
+
+}  // namespace
+
+// Columns are independent: up to four threads (as many as there are cores)
+// take them in turn, so the unique counts of a wide file cost less wall time.
+std::vector<ColumnSchema> DiscoverSchema(const DataFrame& df, size_t samples) {
+  std::vector<ColumnSchema> out(df.columns.size());
+  size_t workers = std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 4, df.columns.size()});
+  if (df.rows < 100000) workers = 1;  // not worth a thread
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::exception_ptr failed;  // the first exception (out of memory), rethrown here
+  auto work = [&] {
+    try {
+      for (size_t i; (i = next.fetch_add(1)) < df.columns.size();) out[i] = ColumnSchemaOf(df.columns[i], samples);
+    } catch (...) {
+      std::lock_guard lock(mu);
+      if (!failed) failed = std::current_exception();
+      next = df.columns.size();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  if (failed) std::rethrow_exception(failed);
   return out;
 }
 

@@ -4,7 +4,10 @@
 Generates data sets with missing values (CSV in several dialects, TSV, JSON,
 JSON Lines), adds the CSV data sets python3-statsmodels ships, loads each
 through load_data, and checks that analyze_data's summary (describe()) and
-correlation (corr(), pearson and spearman) equal pandas' to 1e-9 relative.
+correlation (corr(), pearson and spearman) equal pandas' to 1e-9 relative,
+that the schema's unique counts equal nunique(), and that the query tool
+gives the rows Python's sqlite3 gives for the same SQL over the pandas frame
+(DataFrame.to_sql).
 
 Usage: compare_pandas.py --host BIN --plugin-dir DIR [--no-statsmodels]
 Exit status 0 when every check passes.
@@ -13,6 +16,7 @@ import argparse
 import glob
 import math
 import os
+import sqlite3
 import sys
 import tempfile
 
@@ -114,6 +118,12 @@ def check_dataset(host, path, data_id, pdf, label, load_args=None, reread=None):
     if sc["schema"]["column_order"] != [str(c) for c in pdf.columns]:
         fail(f"{label}: columns {sc['schema']['column_order']} != pandas {list(pdf.columns)}")
         return sc
+    global checks
+    for col in pdf.columns:
+        checks += 1
+        got = sc["schema"]["columns"][str(col)]["unique_count"]
+        if got != pdf[col].nunique():
+            fail(f"{label}: unique_count of {col}: {got} != pandas nunique {pdf[col].nunique()}")
     scales = scales_of(pdf)
     numeric = pdf.select_dtypes(include=["number"])
     if len(numeric.columns):
@@ -133,6 +143,53 @@ def check_dataset(host, path, data_id, pdf, label, load_args=None, reread=None):
             compare_frame_dict(s["result"], numeric.corr(method=method).to_dict(),
                                f"{label} corr({method})", {})
     return sc
+
+
+SQL_QUERIES = (
+    'SELECT category, count(*), avg(x), sum("count"), min(y), max(y), total(big) FROM {t} '
+    'GROUP BY category ORDER BY category',
+    'SELECT id, x, y, note, "when" FROM {t} WHERE x > 12 AND note LIKE \'%a%\' ORDER BY id LIMIT 60',
+    'SELECT flag, count(*), avg(ratio) FROM {t} GROUP BY flag ORDER BY flag',
+    'SELECT substr("when", 1, 10) AS day, count(*), max(ties) FROM {t} GROUP BY day ORDER BY day LIMIT 30',
+    'SELECT id, sum(ties) OVER (ORDER BY id ROWS 3 PRECEDING) FROM {t} ORDER BY id LIMIT 25',
+    'SELECT a.category, count(*) FROM {t} a JOIN {t} b ON a.id = b.id + 1 AND a.ties = b.ties '
+    'GROUP BY 1 ORDER BY 1',
+    'SELECT count(*), count(sparse), sum(const), avg(tiny) FROM {t}',
+)
+
+
+def sql_value_same(ours, theirs):
+    if theirs is None or (isinstance(theirs, float) and math.isnan(theirs)):
+        return ours is None
+    if isinstance(ours, bool):  # boolean columns come back as true/false, sqlite3 has 0/1
+        ours = int(ours)
+    if isinstance(theirs, (int, float)):
+        return isinstance(ours, (int, float)) and abs(ours - theirs) <= 1e-9 * max(1.0, abs(theirs))
+    return ours == theirs
+
+
+def check_sql(host, data_id, pdf):
+    """The query tool against Python's sqlite3 over the same frame."""
+    global checks
+    con = sqlite3.connect(":memory:")
+    pdf.to_sql(data_id, con, index=False)
+    for q in SQL_QUERIES:
+        sql = q.format(t=data_id)
+        res = host.call_tool("query", {"sql": sql})
+        if res.get("isError"):
+            fail(f"{data_id} query {sql}: {res['content'][0]['text']}")
+            continue
+        got = res["structuredContent"]["rows"]
+        want = con.execute(sql).fetchall()
+        checks += 1
+        if len(got) != len(want):
+            fail(f"{data_id} query {sql}: {len(got)} rows, sqlite3 {len(want)}")
+            continue
+        for i, (a, b) in enumerate(zip(got, want)):
+            checks += len(b)
+            if len(a) != len(b) or not all(sql_value_same(x, y) for x, y in zip(a, b)):
+                fail(f"{data_id} query {sql}: row {i}: {a} != sqlite3 {list(b)}")
+                break
 
 
 def generated(tmp):
@@ -224,6 +281,8 @@ def main():
                 pdf = json_fixups(pdf)
             before = len(failures)
             check_dataset(host, path, data_id, pdf, data_id, load_args, reader)
+            if data_id == "gen_csv":
+                check_sql(host, data_id, pdf)
             print(("ok  " if len(failures) == before else "BAD ") + data_id, flush=True)
     finally:
         host.close()

@@ -1,21 +1,68 @@
 #!/usr/bin/python3
 """End-to-end through mcp-host over stdio: the catalog (tools with schemas,
 resources, templates, prompts), outputSchema-checked results, isError
-results that say what to do next, progress notifications, and a handle
-returned by one host process resolving on another (stateless replicas).
+results that say what to do next, progress notifications, a handle
+returned by one host process resolving on another (stateless replicas),
+query (SQL) against Python's sqlite3 over the same CSV, plot (PNG image
+content, decoded) and completion/complete of data_id and column arguments.
 
 Usage: e2e_host.py --host BIN --plugin-dir DIR
 """
 import argparse
+import base64
+import csv as csvmod
 import json
 import os
+import sqlite3
+import struct
 import sys
 import tempfile
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mcp_client import Host  # noqa: E402
 
 failures = []
+
+
+def png_pixels(data):
+    """Width, height and RGB rows of an 8-bit RGB, non-interlaced PNG (what
+    the plugin writes), with the standard library only."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "PNG signature"
+    pos, idat = 8, b""
+    w = h = 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour == 2, "8-bit RGB"
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    stride = w * 3
+    rows, prev = [], bytearray(stride)
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - 3] if i >= 3 else 0
+            b = prev[i]
+            c = prev[i - 3] if i >= 3 else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line)
+        prev = line
+    return w, h, rows
 
 
 def check(cond, msg):
@@ -51,7 +98,7 @@ def main():
     h2 = Host(a.host, a.plugin_dir, [data], cfg)
     try:
         tools = {t["name"]: t for t in h1.request("tools/list")["tools"]}
-        for name in ("load_data", "analyze_data", "list_datasets", "drop_data"):
+        for name in ("load_data", "analyze_data", "query", "plot", "list_datasets", "drop_data"):
             check(name in tools, f"tool {name} listed")
         check("outputSchema" in tools.get("analyze_data", {}), "analyze_data has an outputSchema")
         res = {r["uri"] for r in h1.request("resources/list")["resources"]}
@@ -127,6 +174,102 @@ def main():
         check("temp: 24" in g["messages"][0]["content"]["text"], "quality report")
         g = h1.get_prompt("correlation_study", {"data_id": "weather"})
         check("spearman" in g["messages"][0]["content"]["text"], "correlation study")
+
+        # query: the same SQL through Python's sqlite3 over the CSV (empty
+        # fields as NULL, numbers typed) gives the same rows.
+        con = sqlite3.connect(":memory:")
+        con.execute("CREATE TABLE weather(city TEXT, date TEXT, temp REAL, rain INTEGER)")
+        with open(os.path.join(data, "weather.csv")) as f:
+            rows = list(csvmod.reader(f))[1:]
+        con.executemany("INSERT INTO weather VALUES (?, ?, ?, ?)",
+                        [(c, d, float(t) if t else None, int(r)) for c, d, t, r in rows])
+        for sql in ("SELECT city, count(*) AS n, avg(temp), sum(rain), min(temp), max(date) FROM weather "
+                    "GROUP BY city ORDER BY city",
+                    "SELECT date, temp FROM weather WHERE temp > 20 AND rain BETWEEN 2 AND 8 ORDER BY date, temp",
+                    "SELECT city, temp, rank() OVER (PARTITION BY city ORDER BY temp DESC) AS r FROM weather "
+                    "WHERE temp IS NOT NULL ORDER BY city, r, temp LIMIT 40",
+                    "SELECT substr(date, 1, 7) AS month, count(DISTINCT city) FROM weather GROUP BY month"):
+            r = h1.call_tool("query", {"sql": sql})
+            check(not r.get("isError"), f"query ok: {sql}: {json.dumps(r)[:300]}")
+            if r.get("isError"):
+                continue
+            want = [list(x) for x in con.execute(sql).fetchall()]
+            got = r["structuredContent"]["rows"]
+            same = len(want) == len(got) and all(
+                len(a) == len(b) and all(
+                    (x is None and y is None) or (isinstance(x, str) and x == y) or
+                    (isinstance(x, (int, float)) and isinstance(y, (int, float)) and abs(x - y) <= 1e-9 * max(1, abs(x)))
+                    for x, y in zip(a, b)) for a, b in zip(want, got))
+            check(same, f"query {sql}: ours {got[:3]} sqlite3 {want[:3]}")
+            check(r["content"][0]["type"] == "text" and " row" in r["content"][0]["text"], "query text table")
+        r = h1.call_tool("query", {"sql": "SELECT * FROM weather", "max_rows": 7})
+        sc = r["structuredContent"]
+        check(len(sc["rows"]) == 7 and sc["info"]["truncated"] and sc["types"] == ["string", "datetime", "float", "integer"],
+              f"query truncation and types: {sc['info']} {sc['types']}")
+        r = h1.call_tool("query", {"sql": "SELECT tmp FROM weather"})
+        check(r.get("isError") and "no such column: tmp" in r["content"][0]["text"] and
+              "weather(city text, date datetime text, \"temp\" real, rain integer)" in r["content"][0]["text"],
+              f"query error names the columns: {r}")
+        for sql, word in (("DELETE FROM weather", "DELETE is not allowed"), ("ATTACH 'x.db' AS x", "ATTACH is not allowed"),
+                          ("PRAGMA writable_schema = 1", "PRAGMA writable_schema"),
+                          ("SELECT load_extension('x')", "load_extension")):
+            r = h1.call_tool("query", {"sql": sql})
+            check(r.get("isError") and word in r["content"][0]["text"], f"query refused {sql}: {r}")
+        # A replica that never loaded it: the handle in `datasets`.
+        r = h2.call_tool("query", {"sql": "SELECT count(*), sum(rain) FROM weather", "datasets": [handle]})
+        check(not r.get("isError") and r["structuredContent"]["rows"] ==
+              [list(con.execute("SELECT count(*), sum(rain) FROM weather").fetchone())],
+              f"query on replica 2 by handle: {json.dumps(r)[:300]}")
+
+        # plot: PNG image content, decoded here; the bars match numpy's bins.
+        import numpy as np
+        r = h1.call_tool("plot", {"data_id": "weather", "kind": "histogram", "column": "temp", "bins": 6,
+                                  "width": 420, "height": 300})
+        check(not r.get("isError"), f"plot ok: {json.dumps(r)[:300]}")
+        imgs = [c for c in r.get("content", []) if c["type"] == "image"]
+        check(len(imgs) == 1 and imgs[0]["mimeType"] == "image/png", "one PNG image block")
+        if imgs:
+            w, h, px = png_pixels(base64.b64decode(imgs[0]["data"]))
+            check((w, h) == (420, 300), f"PNG size {w}x{h}")
+            sc = r["structuredContent"]
+            temps = [float(t) for _, _, t, _ in rows if t]
+            counts, edges = np.histogram(temps, bins=6)
+            check(sc["bins"]["counts"] == counts.tolist(), f"bins {sc['bins']['counts']} numpy {counts.tolist()}")
+            check(max(abs(a - b) for a, b in zip(sc["bins"]["edges"], edges)) < 1e-9, "edges as numpy")
+            a = sc["plot_area"]
+            lo, hi = sc["x_range"]
+            for i, n in enumerate(counts):
+                x = a["left"] + round(((edges[i] + edges[i + 1]) / 2 - lo) / (hi - lo) * (a["right"] - a["left"]))
+                bar = sum(1 for y in range(a["top"], a["bottom"]) if tuple(px[y][3 * x:3 * x + 3]) == (70, 130, 180))
+                want = n * (a["bottom"] - a["top"]) / sc["y_range"][1]
+                check(abs(bar - want) <= 1, f"bar {i}: {bar} px for count {n} (want {want:.1f})")
+        r = h1.call_tool("plot", {"data_id": "weather", "kind": "scatter", "x": "rain", "y": "temp"})
+        check(not r.get("isError") and r["structuredContent"]["points"] == 376, f"scatter: {json.dumps(r)[:200]}")
+        r = h1.call_tool("plot", {"data_id": "weather", "kind": "heatmap"})
+        check(not r.get("isError") and r["structuredContent"]["columns"] == ["temp", "rain"], "heatmap")
+        r = h1.call_tool("plot", {"data_id": "weather", "kind": "histogram", "column": "city"})
+        check(r.get("isError") and "not numeric" in r["content"][0]["text"], f"plot of text refused: {r}")
+
+        # completion/complete: data_id from the loaded datasets, columns from
+        # the chosen data_id.
+        caps = h1.server_info.get("capabilities", {})
+        check("completions" in caps, f"completions capability: {caps}")
+        c = h1.request("completion/complete", {"ref": {"type": "ref/resource", "uri": "analytics://data/{data_id}"},
+                                               "argument": {"name": "data_id", "value": "we"}})
+        check(c["completion"]["values"] == ["weather"], f"template data_id completion: {c}")
+        c = h1.request("completion/complete", {"ref": {"type": "ref/prompt", "name": "data_quality_report"},
+                                               "argument": {"name": "data_id", "value": ""}})
+        check(sorted(c["completion"]["values"]) == ["big", "weather"], f"prompt data_id completion: {c}")
+        c = h1.request("completion/complete", {"ref": {"type": "ref/prompt", "name": "correlation_study"},
+                                               "argument": {"name": "target", "value": "r"},
+                                               "context": {"arguments": {"data_id": "weather"}}})
+        check(c["completion"]["values"] == ["rain"], f"target completion: {c}")
+        c = h1.request("completion/complete", {"ref": {"type": "ref/prompt", "name": "data_exploration_guide"},
+                                               "argument": {"name": "column", "value": ""},
+                                               "context": {"arguments": {"data_id": "weather"}}})
+        check(c["completion"]["values"] == ["city", "date", "rain", "temp"], f"column completion: {c}")
+        g = h1.get_prompt("correlation_study", {"data_id": "weather", "target": "temp"})
+        check("Focus on temp" in g["messages"][0]["content"]["text"], "correlation study with target")
 
         r = h1.call_tool("drop_data", {"data_id": "big"})
         check(not r.get("isError"), "drop_data")

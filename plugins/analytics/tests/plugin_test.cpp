@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,8 @@
 #include <rapidjson/document.h>
 #include <string>
 #include <vector>
+
+#include "png_decode.h"
 
 namespace fs = std::filesystem;
 
@@ -27,6 +30,13 @@ struct Out {
   std::vector<std::string> contents;
   std::vector<std::string> mimes;
   double last_progress = -1;
+  std::vector<std::vector<uint8_t>> images;
+  std::vector<std::string> image_mimes;
+  std::vector<std::string> completions;
+  int64_t completion_total = -2;
+  bool completion_more = false;
+  int cancel_after = -1;  // is_cancelled() turns true after this many polls (-1: never)
+  int polls = 0;
 };
 
 struct FakeResult {
@@ -52,6 +62,22 @@ struct FakeResult {
       static_cast<Out*>(r->result_data)->description = S(s);
       return MCPP_OK;
     };
+    t.add_image = [](const mcpp_result* r, const char* mime, mcpp_bytes b) {
+      auto* o = static_cast<Out*>(r->result_data);
+      const auto* p = static_cast<const uint8_t*>(b.data);
+      o->images.emplace_back(p, p + b.size);
+      o->image_mimes.push_back(mime ? mime : "");
+      return MCPP_OK;
+    };
+    t.add_completion = [](const mcpp_result* r, mcpp_str s) {
+      static_cast<Out*>(r->result_data)->completions.push_back(S(s));
+      return MCPP_OK;
+    };
+    t.set_completion_info = [](const mcpp_result* r, int64_t total, uint8_t more) {
+      static_cast<Out*>(r->result_data)->completion_total = total;
+      static_cast<Out*>(r->result_data)->completion_more = more != 0;
+      return MCPP_OK;
+    };
     t.add_text_contents = [](const mcpp_result* r, const char*, const char* mime, mcpp_str s) {
       static_cast<Out*>(r->result_data)->contents.push_back(S(s));
       static_cast<Out*>(r->result_data)->mimes.push_back(mime ? mime : "");
@@ -73,7 +99,10 @@ struct FakeCall {
     t.host = &host;
     t.protocol_version = "2025-11-25";
     t.client_name = "test";
-    t.is_cancelled = [](const mcpp_call*) -> uint8_t { return 0; };
+    t.is_cancelled = [](const mcpp_call* c) -> uint8_t {
+      auto* o = static_cast<Out*>(c->call_data);
+      return o->cancel_after >= 0 && ++o->polls > o->cancel_after;
+    };
     t.progress = [](const mcpp_call* c, double p, double, const char*) {
       static_cast<Out*>(c->call_data)->last_progress = p;
     };
@@ -149,10 +178,11 @@ class Harness {
   int32_t status() const { return status_; }
   const Registered& reg() const { return r_; }
 
-  int32_t Tool(const std::string& name, const std::string& args, Out& out) {
+  int32_t Tool(const std::string& name, const std::string& args, Out& out, int cancel_after = -1) {
     auto it = r_.tools.find(name);
     REQUIRE(it != r_.tools.end());
     FakeResult fr;
+    fr.out.cancel_after = cancel_after;
     FakeCall fc(&fr.out);
     int32_t st = it->second.call(it->second.user_data, &fc.t, mcpp_str{args.data(), args.size()}, &fr.t);
     out = fr.out;
@@ -170,6 +200,25 @@ class Harness {
       auto& d = r_.templates.at(key);
       st = d.read(d.user_data, &fc.t, uri.c_str(), mcpp_str{vars.data(), vars.size()}, &fr.t);
     }
+    out = fr.out;
+    return st;
+  }
+  // completion/complete: `key` names a prompt or a resource template.
+  int32_t Complete(const std::string& key, const std::string& arg, const std::string& value, const std::string& ctx,
+                   Out& out) {
+    FakeResult fr;
+    FakeCall fc(&fr.out);
+    mcpp_complete_fn fn = nullptr;
+    void* ud = nullptr;
+    if (r_.prompts.count(key)) {
+      fn = r_.prompts.at(key).complete;
+      ud = r_.prompts.at(key).user_data;
+    } else {
+      fn = r_.templates.at(key).complete;
+      ud = r_.templates.at(key).user_data;
+    }
+    REQUIRE(fn != nullptr);
+    int32_t st = fn(ud, &fc.t, arg.c_str(), mcpp_str{value.data(), value.size()}, mcpp_str{ctx.data(), ctx.size()}, &fr.t);
     out = fr.out;
     return st;
   }
@@ -312,4 +361,152 @@ TEST_CASE("plugin: resources and prompts", "[analytics][plugin]") {
   CHECK_THAT(out.texts.at(0), Catch::Contains("spearman"));
   REQUIRE(h.Prompt("data_exploration_guide", R"({"data_id":"ghost"})", out) == MCPP_OK);
   CHECK_THAT(out.texts.at(0), Catch::Contains("not found. Use load_data"));
+}
+
+TEST_CASE("plugin: query over the datasets, by data_id and by handle", "[analytics][plugin][sql]") {
+  DataDir d;
+  Harness h(d.config());
+  Out out;
+  REQUIRE(h.reg().tools.count("query"));
+  REQUIRE(h.Tool("load_data", R"({"file_path":"people.csv","data_id":"people"})", out) == MCPP_OK);
+  std::string handle = Json(out.structured)["handle"].GetString();
+  REQUIRE(h.Tool("query", R"({"sql":"SELECT city, count(*) AS n, avg(age) FROM people GROUP BY city ORDER BY n DESC, city"})",
+                 out) == MCPP_OK);
+  auto q = Json(out.structured);
+  CHECK(q["columns"].Size() == 3);
+  CHECK(std::string(q["columns"][1].GetString()) == "n");
+  CHECK(std::string(q["types"][0].GetString()) == "string");
+  REQUIRE(q["rows"].Size() == 3);
+  CHECK(std::string(q["rows"][0][0].GetString()) == "Oslo");
+  CHECK(q["rows"][0][1].GetInt() == 2);
+  CHECK(q["rows"][0][2].GetDouble() == Approx(38.0));  // (31 + 45) / 2
+  CHECK(std::string(q["rows"][2][0].GetString()) == "Rome");
+  CHECK(q["rows"][2][2].IsNull());                     // Rome: Bob's age is missing
+  CHECK(q["info"]["truncated"].GetBool() == false);
+  CHECK_THAT(out.texts.at(0), Catch::Contains("Oslo") && Catch::Contains("3 rows"));
+
+  // max_rows (argument, capped by config) truncates.
+  REQUIRE(h.Tool("query", R"({"sql":"SELECT name FROM people","max_rows":2})", out) == MCPP_OK);
+  q = Json(out.structured);
+  CHECK(q["rows"].Size() == 2);
+  CHECK(q["info"]["truncated"].GetBool());
+
+  // A handle in `datasets` is resolved first (a replica that never saw it loads it).
+  Harness h2(d.config());
+  std::string args = R"({"sql":"SELECT sum(score) FROM people","datasets":[")" + handle + R"("]})";
+  REQUIRE(h2.Tool("query", args, out) == MCPP_OK);
+  CHECK(Json(out.structured)["rows"][0][0].GetDouble() == Approx(88.5 + 92.25 + 71));
+
+  // Errors: isError (invalid argument) with what exists.
+  CHECK(h.Tool("query", R"({"sql":"SELECT nme FROM people"})", out) == MCPP_ERR_INVALID_ARGUMENT);
+  CHECK_THAT(out.error_message, Catch::Contains("no such column: nme") && Catch::Contains("people(name text"));
+  CHECK(h.Tool("query", R"({"sql":"DELETE FROM people"})", out) == MCPP_ERR_INVALID_ARGUMENT);
+  CHECK_THAT(out.error_message, Catch::Contains("DELETE is not allowed"));
+  CHECK(h.Tool("query", R"({"sql":"ATTACH '/tmp/x' AS x"})", out) == MCPP_ERR_INVALID_ARGUMENT);
+  CHECK_THAT(out.error_message, Catch::Contains("ATTACH is not allowed"));
+  CHECK(h.Tool("query", R"({"sql":""})", out) == MCPP_ERR_INVALID_ARGUMENT);
+
+  // Cancellation: the progress handler sees is_cancelled() and stops.
+  const char* slow = R"({"sql":"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 100000000) SELECT count(*) FROM n"})";
+  CHECK(h.Tool("query", slow, out, 3) == MCPP_ERR_CANCELLED);
+  CHECK(out.polls == 4);
+}
+
+TEST_CASE("plugin: query_timeout_seconds stops a long query with an isError result", "[analytics][plugin][sql]") {
+  DataDir d;
+  std::string cfg = d.config();
+  cfg.insert(cfg.size() - 1, R"(,"query_timeout_seconds":0.001)");
+  Harness h(cfg);
+  REQUIRE(h.status() == MCPP_OK);
+  Out out;
+  const char* slow = R"({"sql":"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 1000000000) SELECT count(*) FROM n"})";
+  CHECK(h.Tool("query", slow, out) == MCPP_ERR_INVALID_ARGUMENT);
+  CHECK_THAT(out.error_message, Catch::Contains("deadline") && Catch::Contains("query_timeout_seconds"));
+}
+
+TEST_CASE("plugin: plot returns a PNG whose marks match the structured result", "[analytics][plugin][charts]") {
+  DataDir d;
+  Harness h(d.config());
+  Out out;
+  REQUIRE(h.Tool("load_data", R"({"file_path":"people.csv","data_id":"people"})", out) == MCPP_OK);
+  REQUIRE(h.Tool("plot", R"({"data_id":"people","kind":"histogram","column":"score","bins":3,"width":400,"height":300})",
+                 out) == MCPP_OK);
+  REQUIRE(out.images.size() == 1);
+  CHECK(out.image_mimes.at(0) == "image/png");
+  auto sc = Json(out.structured);
+  DecodedPng p = DecodePng(out.images[0]);
+  REQUIRE(p.ok);
+  CHECK(p.width == 400);
+  CHECK(p.height == 300);
+  CHECK(sc["png_bytes"].GetUint64() == out.images[0].size());
+  // numpy.histogram([88.5, 92.25, 71], 3): edges 71, 78.08.., 85.16.., 92.25; counts 1, 0, 2.
+  CHECK(sc["bins"]["counts"][0].GetInt() == 1);
+  CHECK(sc["bins"]["counts"][1].GetInt() == 0);
+  CHECK(sc["bins"]["counts"][2].GetInt() == 2);
+  CHECK(sc["bins"]["edges"][3].GetDouble() == 92.25);
+  int top = sc["plot_area"]["top"].GetInt(), bottom = sc["plot_area"]["bottom"].GetInt();
+  int left = sc["plot_area"]["left"].GetInt(), right = sc["plot_area"]["right"].GetInt();
+  double ymax = sc["y_range"][1].GetDouble();
+  auto bar = [&](int bin) {
+    double e0 = sc["bins"]["edges"][bin].GetDouble(), e1 = sc["bins"]["edges"][bin + 1].GetDouble();
+    double lo = sc["x_range"][0].GetDouble(), hi = sc["x_range"][1].GetDouble();
+    int x = left + static_cast<int>(std::lround(((e0 + e1) / 2 - lo) / (hi - lo) * (right - left)));
+    int n = 0;
+    for (int y = top; y < bottom; ++y) n += p.is(x, y, 70, 130, 180);
+    return n;
+  };
+  CHECK(std::abs(bar(0) - 1 * (bottom - top) / ymax) <= 1.0);
+  CHECK(bar(1) == 0);
+  CHECK(std::abs(bar(2) - 2 * (bottom - top) / ymax) <= 1.0);
+
+  REQUIRE(h.Tool("plot", R"({"data_id":"people","kind":"scatter","x":"age","y":"score"})", out) == MCPP_OK);
+  CHECK(Json(out.structured)["points"].GetInt() == 2);  // rows with both values: Ann, Cy
+  REQUIRE(out.images.size() == 1);
+  CHECK(DecodePng(out.images[0]).width == 640);
+  REQUIRE(h.Tool("plot", R"({"data_id":"people","kind":"heatmap"})", out) == MCPP_OK);
+  CHECK(Json(out.structured)["columns"].Size() == 2);
+
+  CHECK(h.Tool("plot", R"({"data_id":"people","kind":"histogram","column":"city"})", out) == MCPP_ERR_INVALID_ARGUMENT);
+  CHECK_THAT(out.error_message, Catch::Contains("not numeric") && Catch::Contains("age, score"));
+  CHECK(h.Tool("plot", R"({"data_id":"people","kind":"pie"})", out) == MCPP_ERR_INVALID_ARGUMENT);
+  CHECK_THAT(out.error_message, Catch::Contains("histogram"));
+}
+
+TEST_CASE("plugin: completion of data_id and column arguments", "[analytics][plugin][complete]") {
+  DataDir d;
+  std::ofstream(d.path / "sales.csv") << "region,amount,units\nn,1.5,2\ns,2.5,3\n";
+  Harness h(d.config());
+  Out out;
+  REQUIRE(h.Tool("load_data", R"({"file_path":"people.csv","data_id":"people"})", out) == MCPP_OK);
+  REQUIRE(h.Tool("load_data", R"({"file_path":"people.csv","data_id":"pets"})", out) == MCPP_OK);
+  REQUIRE(h.Tool("load_data", R"({"file_path":"sales.csv","data_id":"sales"})", out) == MCPP_OK);
+
+  REQUIRE(h.Complete("analytics://data/{data_id}", "data_id", "pe", "{}", out) == MCPP_OK);
+  CHECK(out.completions == std::vector<std::string>{"people", "pets"});
+  CHECK(out.completion_total == 2);
+  CHECK_FALSE(out.completion_more);
+  REQUIRE(h.Complete("analytics://schema/{data_id}", "data_id", "S", "{}", out) == MCPP_OK);
+  CHECK(out.completions == std::vector<std::string>{"sales"});  // prefix match ignores case
+  REQUIRE(h.Complete("data_quality_report", "data_id", "", "{}", out) == MCPP_OK);
+  CHECK(out.completions.size() == 3);
+  REQUIRE(h.Complete("data_exploration_guide", "data_id", "zz", "{}", out) == MCPP_OK);
+  CHECK(out.completions.empty());
+
+  // Columns of the data_id chosen already; target offers numeric ones only.
+  REQUIRE(h.Complete("data_exploration_guide", "column", "", R"({"data_id":"sales"})", out) == MCPP_OK);
+  CHECK(out.completions == std::vector<std::string>{"amount", "region", "units"});
+  REQUIRE(h.Complete("correlation_study", "target", "", R"({"data_id":"people"})", out) == MCPP_OK);
+  CHECK(out.completions == std::vector<std::string>{"age", "score"});
+  REQUIRE(h.Complete("correlation_study", "target", "sc", R"({"data_id":"people"})", out) == MCPP_OK);
+  CHECK(out.completions == std::vector<std::string>{"score"});
+  REQUIRE(h.Complete("data_exploration_guide", "column", "a", "{}", out) == MCPP_OK);
+  CHECK(out.completions.empty());  // no data_id yet
+
+  // The prompts use the new arguments.
+  REQUIRE(h.Prompt("data_exploration_guide", R"({"data_id":"sales","column":"units"})", out) == MCPP_OK);
+  CHECK_THAT(out.texts.at(0), Catch::Contains("## Focus: units") && Catch::Contains("kind=\"histogram\""));
+  REQUIRE(h.Prompt("correlation_study", R"({"data_id":"people","target":"score"})", out) == MCPP_OK);
+  CHECK_THAT(out.texts.at(0), Catch::Contains("Focus on score") && Catch::Contains("kind=\"heatmap\""));
+  REQUIRE(h.Prompt("correlation_study", R"({"data_id":"people","target":"nope"})", out) == MCPP_OK);
+  CHECK_THAT(out.texts.at(0), Catch::Contains("'nope' is not in people"));
 }
