@@ -165,6 +165,8 @@ int Serve(HostConfig config, bool strict) {
     return 1;
   }
   auto catalog = runtime.value()->state().snapshot();
+  // SIGHUP (and, with server.watch_config, a change of the file) reloads the plugins.
+  if (!config.source_path.empty()) runtime.value()->EnableReload(config.source_path, config.server.watch_config);
   if (config.server.transport == "http") return ServeHttp(*runtime.value(), config);
   spdlog::info("mcphost {} serving {} tools, {} resources, {} prompts over stdio", MCPHOST_VERSION,
                catalog->tools().size(), catalog->resources().size(), catalog->prompts().size());

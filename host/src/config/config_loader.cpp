@@ -652,7 +652,7 @@ class Loader {
         errors_, node, where,
         {"name", "transport", "http", "name_separator", "max_name_length", "max_message_bytes", "page_size",
          "workers", "resource_tools", "instructions", "log_level", "request_state", "input_timeout_ms",
-         "max_result_bytes", "max_in_flight"},
+         "max_result_bytes", "max_in_flight", "watch_config"},
         [&](const std::string& key, const YAML::Node& v, const Loc& at) {
           if (key == "name") {
             if (auto x = ReadNonEmptyString(errors_, v, at, "the server name shown to clients")) s.name = *x;
@@ -687,6 +687,8 @@ class Loader {
             if (auto x = ReadInt(errors_, v, at, 1000, kMaxTimeoutMs)) s.input_timeout_ms = *x;
           } else if (key == "max_result_bytes") {
             if (auto x = ReadInt(errors_, v, at, 1024, int64_t{4} << 30)) s.max_result_bytes = *x;
+          } else if (key == "watch_config") {
+            if (auto x = ReadBool(errors_, v, at)) s.watch_config = *x;
           } else if (key == "max_in_flight") {
             if (auto x = ReadInt(errors_, v, at, 1, 100000)) s.max_in_flight = *x;
           }

@@ -89,6 +89,7 @@ struct ServerConfig {
   int64_t request_state_ttl_ms = 600000; // how long a sealed requestState stays valid
   int64_t input_timeout_ms = 300000;     // legacy: how long the host waits for a client's answer
   int64_t max_result_bytes = 64 * 1024 * 1024;  // a plugin result larger than this is refused
+  bool watch_config = false;             // reload when the config file changes (SIGHUP always reloads)
   int64_t max_in_flight = 256;           // requests running at once per stdio pipe / legacy session / POST
 };
 

@@ -54,6 +54,7 @@ class PluginInstance {
   const PluginConfig& config() const { return config_; }
   const mcpp_plugin& descriptor() const { return library_->descriptor(); }
   const PluginLibrary& library() const { return *library_; }
+  const std::shared_ptr<PluginLibrary>& shared_library() const { return library_; }
   // The exposed-name prefix: the configured alias, else the plugin's name.
   const std::string& alias() const { return alias_; }
   // The services table this instance was given at create().

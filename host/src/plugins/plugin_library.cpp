@@ -3,9 +3,17 @@
 
 #include <vector>  // Boost 1.74's library_info.hpp uses std::vector without including it
 #include <boost/dll/library_info.hpp>
+#include <openssl/sha.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <mutex>
 #include <type_traits>
 
 namespace mcph {
@@ -29,9 +37,47 @@ Status CheckEntrySymbol(const std::string& path) {
   }
 }
 
+// Copies `path` to <private folder>/<stem>-<sha256 prefix><ext>, a folder
+// made for this process with mode 0700 (so nobody else can swap the copy).
+Result<std::string> PrivateCopy(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error(Describe(path, "file not found or not readable"));
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  char hex[17];
+  for (int i = 0; i < 8; ++i) std::snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+  static std::mutex mu;
+  static std::string dir;
+  std::lock_guard lock(mu);
+  if (dir.empty()) {
+    std::error_code ec;
+    std::string tmpl = (fs::temp_directory_path(ec) / "mcphost-plugins-XXXXXX").string();
+    if (ec || !mkdtemp(tmpl.data())) return Status::Error(Describe(path, "cannot make a folder for a private copy"));
+    dir = tmpl;
+  }
+  fs::path src(path);
+  fs::path dst = fs::path(dir) / (src.stem().string() + "-" + hex + src.extension().string());
+  std::ofstream out(dst, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) return Status::Error(Describe(path, "cannot write a private copy to " + dst.string()));
+  return dst.string();
+}
+
 }  // namespace
 
-Result<std::shared_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& path) {
+PluginLibrary::FileId PluginLibrary::Identify(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+                static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
+
+bool PluginLibrary::FileChanged() const { return !(Identify(path_) == file_id_); }
+
+Result<std::shared_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& path, bool private_copy) {
   {
     std::ifstream probe(path, std::ios::binary);
     if (!probe) return Status::Error(Describe(path, "file not found or not readable"));
@@ -40,12 +86,22 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& pa
 
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->path_ = path;
+  lib->file_id_ = Identify(path);
+  std::string load_from = path;
+  if (private_copy) {
+    auto copy = PrivateCopy(path);
+    if (!copy.ok()) return copy.status();
+    load_from = copy.value();
+  }
   try {
-    lib->library_.load(boost::dll::fs::path(path), boost::dll::load_mode::rtld_now |
-                                                      boost::dll::load_mode::rtld_local);
+    lib->library_.load(boost::dll::fs::path(load_from), boost::dll::load_mode::rtld_now |
+                                                           boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
+    if (private_copy) std::remove(load_from.c_str());
     return Status::Error(Describe(path, std::string("cannot be loaded: ") + e.what()));
   }
+  // The mapping keeps the code; the copy's name is no longer needed.
+  if (private_copy) std::remove(load_from.c_str());
   if (!lib->library_.has(MCPP_ENTRY_SYMBOL))
     return Status::Error(Describe(path, std::string("does not export ") + MCPP_ENTRY_SYMBOL));
   auto& negotiate = lib->library_.get<std::remove_pointer_t<mcpp_negotiate_fn>>(MCPP_ENTRY_SYMBOL);

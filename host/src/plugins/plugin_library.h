@@ -20,9 +20,16 @@ namespace mcph {
 
 class PluginLibrary {
  public:
-  static Result<std::shared_ptr<PluginLibrary>> Open(const std::string& path);
+  // `private_copy` loads a copy of the file, named after its content, from a
+  // folder only this user can write (and unlinks it once loaded): the way to
+  // load a plugin rebuilt in place while the old build is still loaded, since
+  // dlopen() of the same file again returns the old image.
+  static Result<std::shared_ptr<PluginLibrary>> Open(const std::string& path, bool private_copy = false);
 
   const std::string& path() const { return path_; }
+  // Whether the file at path() is no longer the one that was loaded (another
+  // inode, size or modification time): a rebuilt plugin.
+  bool FileChanged() const;
   uint32_t abi_version() const { return abi_version_; }
   // The descriptor, zero-extended to this host's sizeof(mcpp_plugin).
   const mcpp_plugin& descriptor() const { return descriptor_; }
@@ -30,6 +37,13 @@ class PluginLibrary {
  private:
   PluginLibrary() = default;
   std::string path_;
+  struct FileId {
+    uint64_t dev = 0, ino = 0, size = 0;
+    int64_t mtime_ns = 0;
+    bool operator==(const FileId&) const = default;
+  };
+  static FileId Identify(const std::string& path);
+  FileId file_id_;
   boost::dll::shared_library library_;
   uint32_t abi_version_ = 0;
   mcpp_plugin descriptor_{};

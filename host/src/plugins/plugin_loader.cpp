@@ -42,8 +42,17 @@ std::string FindPluginFile(const std::string& name, const std::vector<std::strin
   return {};
 }
 
+bool SameEntry(const PluginConfig& a, const PluginConfig& b) {
+  return a.name == b.name && a.path == b.path && a.resolved_path == b.resolved_path && a.has_alias == b.has_alias &&
+         a.alias == b.alias && a.enabled == b.enabled && a.config_json == b.config_json &&
+         a.tools.allow == b.tools.allow && a.tools.deny == b.tools.deny && a.task_tools == b.task_tools &&
+         a.timeout_ms == b.timeout_ms && a.tool_timeouts == b.tool_timeouts &&
+         a.max_concurrency == b.max_concurrency && a.log_rate == b.log_rate;
+}
+
 Result<LoadedPlugins> LoadPlugins(const HostConfig& config, bool strict,
-                                  std::shared_ptr<const PluginEvents> events) {
+                                  std::shared_ptr<const PluginEvents> events,
+                                  const std::vector<std::shared_ptr<PluginInstance>>* previous) {
   LoadedPlugins out;
   std::vector<std::string> dirs = config.plugin_dirs.empty() ? DefaultPluginDirs() : config.plugin_dirs;
   std::map<std::string, std::shared_ptr<PluginLibrary>> libraries;  // by path
@@ -72,9 +81,28 @@ Result<LoadedPlugins> LoadPlugins(const HostConfig& config, bool strict,
     } else {
       pc.resolved_path = pc.path;
     }
+    bool loaded_before = false;
+    if (previous) {
+      std::shared_ptr<PluginInstance> keep;
+      for (const auto& old : *previous) {
+        if (old->library().path() != pc.resolved_path) continue;
+        loaded_before = true;
+        if (!keep && SameEntry(old->config(), pc) && !old->library().FileChanged()) keep = old;
+      }
+      if (keep) {
+        out.instances.push_back(std::move(keep));
+        ++out.reused;
+        continue;
+      }
+    }
     std::shared_ptr<PluginLibrary>& lib = libraries[pc.resolved_path];
+    if (!lib && loaded_before) {
+      // Another instance of an unchanged file: share its library.
+      for (const auto& old : *previous)
+        if (old->library().path() == pc.resolved_path && !old->library().FileChanged()) lib = old->shared_library();
+    }
     if (!lib) {
-      auto opened = PluginLibrary::Open(pc.resolved_path);
+      auto opened = PluginLibrary::Open(pc.resolved_path, /*private_copy=*/loaded_before);
       if (!opened.ok()) {
         libraries.erase(pc.resolved_path);
         if (fail(pc, opened.error())) return Status::Error(out.errors.back());

@@ -20,6 +20,7 @@ namespace mcph {
 struct LoadedPlugins {
   std::vector<std::shared_ptr<PluginInstance>> instances;  // config order
   std::vector<std::string> errors;                         // one per skipped plugin
+  size_t reused = 0;                                       // kept from `previous`
 };
 
 // The plugin folders used when the config names none: <exe>/../lib/mcphost/plugins.
@@ -29,7 +30,15 @@ std::vector<std::string> DefaultPluginDirs();
 // then <name>.so in each folder (.dll on Windows). "" when not found.
 std::string FindPluginFile(const std::string& name, const std::vector<std::string>& dirs);
 
+// With `previous` (a reload): an entry equal to a running instance's, whose
+// file has not changed, keeps that instance as it is (no create, no
+// register); a file loaded before is loaded again from a private copy, so a
+// plugin rebuilt in place is picked up.
 Result<LoadedPlugins> LoadPlugins(const HostConfig& config, bool strict,
-                                  std::shared_ptr<const PluginEvents> events);
+                                  std::shared_ptr<const PluginEvents> events,
+                                  const std::vector<std::shared_ptr<PluginInstance>>* previous = nullptr);
+
+// Whether two entries load and serve a plugin the same way (the YAML line aside).
+bool SameEntry(const PluginConfig& a, const PluginConfig& b);
 
 }  // namespace mcph

@@ -3,12 +3,37 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <boost/asio/post.hpp>
+#include <csignal>
+#include <future>
 #include <thread>
+
+#include "config/config_loader.h"
 
 #include "protocol/subscriptions.h"
 
 namespace mcph {
+
+namespace {
+
+// max_concurrency 0 = every worker but one, so no single plugin can take them all.
+void ResolvePluginDefaults(HostConfig& config, size_t workers) {
+  for (PluginConfig& pc : config.plugins)
+    if (pc.max_concurrency <= 0) pc.max_concurrency = static_cast<int>(std::max<size_t>(1, workers - 1));
+}
+
+// What identifies a version of the config file: inode, size, modification time.
+std::string FileStamp(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
+}  // namespace
 
 Result<std::unique_ptr<HostRuntime>> HostRuntime::Start(const HostConfig& config, bool strict) {
   std::unique_ptr<HostRuntime> rt(new HostRuntime());
@@ -34,9 +59,8 @@ Result<std::unique_ptr<HostRuntime>> HostRuntime::Start(const HostConfig& config
   // whose calls hang must leave workers for the others.
   size_t workers = config.server.workers > 0 ? static_cast<size_t>(config.server.workers)
                                              : std::max(4u, std::thread::hardware_concurrency());
-  // max_concurrency 0 = every worker but one, so no single plugin can take them all.
-  for (PluginConfig& pc : rt->config_.plugins)
-    if (pc.max_concurrency <= 0) pc.max_concurrency = static_cast<int>(std::max<size_t>(1, workers - 1));
+  rt->workers_ = workers;
+  ResolvePluginDefaults(rt->config_, workers);
 
   auto loaded = LoadPlugins(rt->config_, strict, rt->events_);
   if (!loaded.ok()) return loaded.status();
@@ -51,7 +75,123 @@ Result<std::unique_ptr<HostRuntime>> HostRuntime::Start(const HostConfig& config
 }
 
 HostRuntime::~HostRuntime() {
-  lifecycle_.join();  // finish a rebuild in progress before plugins go away
+  // Stop the reload triggers on their own thread, then finish a rebuild in
+  // progress before plugins go away.
+  std::promise<void> stopped;
+  boost::asio::post(lifecycle_, [this, &stopped] {
+    if (hangup_) hangup_->cancel();
+    if (poll_timer_) poll_timer_->cancel();
+    stopped.set_value();
+  });
+  stopped.get_future().wait();
+  lifecycle_.join();
+  hangup_.reset();
+  poll_timer_.reset();
+}
+
+Status HostRuntime::Reload(const HostConfig& next) {
+  std::promise<Status> done;
+  boost::asio::post(lifecycle_, [this, &next, &done] { done.set_value(ApplyReload(next)); });
+  return done.get_future().get();
+}
+
+Status HostRuntime::ReloadFromFile(const std::string& path) {
+  auto next = LoadConfigFile(path);
+  if (!next.ok()) {
+    spdlog::error("reload refused, the running catalog keeps serving: {}", next.error());
+    return next.status();
+  }
+  return Reload(next.value());
+}
+
+Status HostRuntime::ApplyReload(const HostConfig& next_in) {
+  HostConfig next = next_in;
+  ResolvePluginDefaults(next, workers_);
+  auto current = state_->snapshot();
+  auto loaded = LoadPlugins(next, /*strict=*/true, events_, &current->plugins());
+  if (!loaded.ok()) {
+    spdlog::error("reload refused, the running catalog keeps serving: {}", loaded.error());
+    return loaded.status();
+  }
+  auto catalog = Catalog::Build(loaded->instances, catalog_options_);
+  if (!catalog.ok()) {
+    spdlog::error("reload refused, the running catalog keeps serving: {}", catalog.error());
+    return catalog.status();
+  }
+  for (const auto& p : current->plugins()) {
+    bool kept = std::find(loaded->instances.begin(), loaded->instances.end(), p) != loaded->instances.end();
+    if (!kept) retiring_.push_back(p);
+  }
+  current.reset();
+  state_->swap(catalog.value());
+  if (next.server.transport != config_.server.transport || next.server.name != config_.server.name)
+    spdlog::warn("reload: server: settings are applied at start only; restart mcp-host to apply them");
+  config_.plugins = next.plugins;
+  config_.plugin_dirs = next.plugin_dirs;
+  spdlog::info("reloaded: {} plugins ({} kept running, {} loaded), {} tools, {} resources, {} prompts",
+               loaded->instances.size(), loaded->reused, loaded->instances.size() - loaded->reused,
+               catalog.value()->tools().size(), catalog.value()->resources().size(),
+               catalog.value()->prompts().size());
+  state_->subscriptions.ListChanged(kToolsList | kResourcesList | kPromptsList);
+  RetireIdle();
+  return Status::Ok();
+}
+
+Status HostRuntime::ReloadOnLifecycle() {
+  auto next = LoadConfigFile(reload_path_);
+  if (!next.ok()) {
+    spdlog::error("reload refused, the running catalog keeps serving: {}", next.error());
+    return next.status();
+  }
+  return ApplyReload(next.value());
+}
+
+void HostRuntime::RetireIdle() {
+  // use_count() == 1: only this list holds it, and nothing can copy it back.
+  std::erase_if(retiring_, [](const std::shared_ptr<PluginInstance>& p) {
+    if (p.use_count() != 1) return false;
+    spdlog::info("unloading plugin {}", p->label());
+    return true;
+  });
+}
+
+void HostRuntime::EnableReload(const std::string& path, bool watch) {
+  boost::asio::post(lifecycle_, [this, path, watch] {
+    reload_path_ = path;
+    hangup_ = std::make_unique<boost::asio::signal_set>(lifecycle_.get_executor(), SIGHUP);
+    WaitSignal();
+    poll_timer_ = std::make_unique<boost::asio::steady_timer>(lifecycle_.get_executor());
+    watched_stamp_ = watch ? FileStamp(path) : std::string();
+    if (watch) spdlog::info("watching {} for changes", path);
+    // The timer also retires unloaded plugins whose last call has ended.
+    PollConfigFile();
+  });
+}
+
+void HostRuntime::WaitSignal() {
+  hangup_->async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    spdlog::info("SIGHUP: reloading {}", reload_path_);
+    (void)ReloadOnLifecycle();
+    WaitSignal();
+  });
+}
+
+void HostRuntime::PollConfigFile() {
+  poll_timer_->expires_after(std::chrono::seconds(1));
+  poll_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    RetireIdle();
+    if (!watched_stamp_.empty()) {
+      std::string stamp = FileStamp(reload_path_);
+      if (!stamp.empty() && stamp != watched_stamp_) {
+        watched_stamp_ = stamp;
+        spdlog::info("{} changed: reloading", reload_path_);
+        (void)ReloadOnLifecycle();
+      }
+    }
+    PollConfigFile();
+  });
 }
 
 void HostRuntime::AddConnection(const std::shared_ptr<Connection>& conn) {
