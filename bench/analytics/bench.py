@@ -20,13 +20,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from mcp_client import Host  # noqa: E402
 
 PANDAS_CHILD = r'''
-import json, resource, sys, time
+import json, sys, time
 import pandas as pd
 t0 = time.perf_counter(); df = pd.read_csv(sys.argv[1]); t1 = time.perf_counter()
 d = df.describe().to_dict(); t2 = time.perf_counter()
 c = df.select_dtypes(include=["number"]).corr().to_dict(); t3 = time.perf_counter()
-print(json.dumps({"load": t1 - t0, "summary": t2 - t1, "correlation": t3 - t2,
-                  "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+# VmHWM, not ru_maxrss: ru_maxrss survives exec, so a child of the (large)
+# generating parent would report the parent's peak.
+hwm = [int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:")][0]
+print(json.dumps({"load": t1 - t0, "summary": t2 - t1, "correlation": t3 - t2, "peak_rss": hwm}))
 '''
 
 

@@ -1,11 +1,13 @@
 #include "stats.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 namespace analytics {
@@ -202,31 +204,43 @@ std::vector<double> Correlation(const std::vector<std::span<const double>>& cols
   std::vector<double> out(K * K, kNaN);
   if (method == "pearson") {
     // pandas._libs.algos.nancorr: Welford updates over pairwise-complete rows.
-    for (size_t xi = 0; xi < K; ++xi) {
-      for (size_t yi = 0; yi <= xi; ++yi) {
-        const double* X = cols[xi].data();
-        const double* Y = cols[yi].data();
-        size_t nobs = 0;
-        double meanx = 0, meany = 0, ssqdmx = 0, ssqdmy = 0, covxy = 0;
-        for (size_t i = 0; i < N; ++i) {
-          double vx = X[i], vy = Y[i];
-          if (std::isnan(vx) || std::isnan(vy)) continue;
-          ++nobs;
-          double dx = vx - meanx, dy = vy - meany;
-          meanx += 1.0 / static_cast<double>(nobs) * dx;
-          meany += 1.0 / static_cast<double>(nobs) * dy;
-          ssqdmx += (vx - meanx) * dx;
-          ssqdmy += (vy - meany) * dy;
-          covxy += (vx - meanx) * dy;
-        }
-        double r = kNaN;
-        if (nobs >= min_periods) {
-          double divisor = std::sqrt(ssqdmx * ssqdmy);
-          if (divisor != 0) r = covxy / divisor;
-        }
-        out[xi * K + yi] = out[yi * K + xi] = r;
+    // The pairs are independent: large matrices use up to four threads
+    // (each pair's arithmetic, and so its result, is the same either way).
+    std::vector<std::pair<size_t, size_t>> pairs;
+    for (size_t xi = 0; xi < K; ++xi)
+      for (size_t yi = 0; yi <= xi; ++yi) pairs.emplace_back(xi, yi);
+    auto pair_r = [&](size_t xi, size_t yi) {
+      const double* X = cols[xi].data();
+      const double* Y = cols[yi].data();
+      size_t nobs = 0;
+      double meanx = 0, meany = 0, ssqdmx = 0, ssqdmy = 0, covxy = 0;
+      for (size_t i = 0; i < N; ++i) {
+        double vx = X[i], vy = Y[i];
+        if (std::isnan(vx) || std::isnan(vy)) continue;
+        ++nobs;
+        double dx = vx - meanx, dy = vy - meany;
+        meanx += 1.0 / static_cast<double>(nobs) * dx;
+        meany += 1.0 / static_cast<double>(nobs) * dy;
+        ssqdmx += (vx - meanx) * dx;
+        ssqdmy += (vy - meany) * dy;
+        covxy += (vx - meanx) * dy;
       }
-    }
+      double r = kNaN;
+      if (nobs >= min_periods) {
+        double divisor = std::sqrt(ssqdmx * ssqdmy);
+        if (divisor != 0) r = covxy / divisor;
+      }
+      out[xi * K + yi] = out[yi * K + xi] = r;  // distinct cells per pair: no race
+    };
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t p; (p = next.fetch_add(1)) < pairs.size();) pair_r(pairs[p].first, pairs[p].second);
+    };
+    size_t workers = N * pairs.size() >= (4u << 20) ? std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 4, pairs.size()}) : 1;
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
     return out;
   }
   if (method == "spearman") {
