@@ -221,6 +221,18 @@ def main():
               [list(con.execute("SELECT count(*), sum(rain) FROM weather").fetchone())],
               f"query on replica 2 by handle: {json.dumps(r)[:300]}")
 
+        # A query past query_timeout_seconds is stopped by the progress
+        # handler: an isError result, and the process serves the next call.
+        h3 = Host(a.host, a.plugin_dir, [data], {"query_timeout_seconds": 0.2})
+        try:
+            r = h3.call_tool("query", {"sql": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                                              "SELECT count(*) FROM n"})
+            check(r.get("isError") and "deadline" in r["content"][0]["text"], f"endless query stopped: {r}")
+            r = h3.call_tool("query", {"sql": "SELECT 1 + 1"})
+            check(not r.get("isError") and r["structuredContent"]["rows"] == [[2]], f"next query runs: {r}")
+        finally:
+            h3.close()
+
         # plot: PNG image content, decoded here; the bars match numpy's bins.
         import numpy as np
         r = h1.call_tool("plot", {"data_id": "weather", "kind": "histogram", "column": "temp", "bins": 6,
