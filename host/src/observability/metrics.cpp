@@ -1,6 +1,8 @@
 // metrics.cpp - see metrics.h.
 #include "observability/metrics.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 namespace mcph {
@@ -36,8 +38,40 @@ size_t Metrics::MethodIndex(std::string_view method) {
   return kMethods.size() - 1;
 }
 
-void Metrics::RecordRequest(std::string_view method, int era, double seconds, bool error) {
+int64_t Metrics::NowSecond() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void Metrics::RecordRequest(std::string_view method, int era, double seconds, bool error, int error_code,
+                            std::string_view error_message) {
   Series& s = series_[MethodIndex(method)][era == 1 ? 1 : 0];
+  {
+    int64_t now = NowSecond();
+    RateSlot& slot = rate_[static_cast<size_t>(now % kRateSeconds)];
+    int64_t seen = slot.second.load(std::memory_order_relaxed);
+    // The first request of a new second claims the slot and restarts its count.
+    if (seen != now && slot.second.compare_exchange_strong(seen, now, std::memory_order_relaxed))
+      slot.count.store(0, std::memory_order_relaxed);
+    slot.count.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (error) {
+    RecentError e;
+    e.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+    e.method = std::string(method.empty() ? std::string_view("other") : method);
+    e.era = era == 1 ? 1 : 0;
+    e.code = error_code;
+    e.message = std::string(error_message.substr(0, kMaxErrorMessage));
+    std::lock_guard lock(errors_mu_);
+    if (errors_.size() < kRecentErrors) {
+      errors_.push_back(std::move(e));
+    } else {
+      errors_[errors_next_] = std::move(e);
+      errors_next_ = (errors_next_ + 1) % kRecentErrors;
+    }
+  }
   s.count.fetch_add(1, std::memory_order_relaxed);
   if (error) s.errors.fetch_add(1, std::memory_order_relaxed);
   s.sum_ns.fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
@@ -47,6 +81,53 @@ void Metrics::RecordRequest(std::string_view method, int era, double seconds, bo
       break;
     }
   }
+}
+
+std::vector<Metrics::MethodStats> Metrics::Requests() const {
+  std::vector<MethodStats> out;
+  for (size_t m = 0; m < kMethods.size(); ++m)
+    for (int e = 0; e < kEras; ++e) {
+      const Series& s = series_[m][e];
+      MethodStats st;
+      st.count = s.count.load(std::memory_order_relaxed);
+      if (!st.count) continue;
+      st.method = kMethods[m];
+      st.era = e;
+      st.errors = s.errors.load(std::memory_order_relaxed);
+      st.seconds_sum = static_cast<double>(s.sum_ns.load(std::memory_order_relaxed)) / 1e9;
+      out.push_back(st);
+    }
+  return out;
+}
+
+std::vector<Metrics::ToolStats> Metrics::Tools() const {
+  std::vector<ToolStats> out;
+  std::lock_guard lock(tools_mu_);
+  for (const auto& [key, c] : tools_)
+    out.push_back({key.first, key.second, c->calls.load(std::memory_order_relaxed),
+                   c->errors.load(std::memory_order_relaxed)});
+  return out;
+}
+
+std::vector<RecentError> Metrics::RecentErrors() const {
+  std::lock_guard lock(errors_mu_);
+  std::vector<RecentError> out;
+  out.reserve(errors_.size());
+  // Oldest is errors_next_ once the ring is full, else index 0; walk back from the newest.
+  for (size_t i = 0; i < errors_.size(); ++i)
+    out.push_back(errors_[(errors_next_ + errors_.size() - 1 - i) % errors_.size()]);
+  return out;
+}
+
+uint64_t Metrics::RequestsInLast(int seconds) const {
+  seconds = std::clamp(seconds, 1, kRateSeconds - 2);
+  int64_t now = NowSecond();
+  uint64_t n = 0;
+  for (const RateSlot& slot : rate_) {
+    int64_t s = slot.second.load(std::memory_order_relaxed);
+    if (s < now && s >= now - seconds) n += slot.count.load(std::memory_order_relaxed);
+  }
+  return n;
 }
 
 std::shared_ptr<ToolCounters> Metrics::ForTool(const std::string& tool, const std::string& plugin) {

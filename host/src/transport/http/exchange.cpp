@@ -7,8 +7,22 @@
 #include "observability/metrics.h"
 #include "protocol/errors.h"
 #include "transport/http/session_stream.h"
+#include "util/json.h"
 
 namespace mcph::http {
+namespace {
+
+// error.message of a JSON-RPC error reply, for the recent-errors ring; "" for
+// anything else (a batch's array). Parses the reply: only errors pay this.
+std::string ErrorMessageOf(const std::string& reply) {
+  rapidjson::Document d;
+  if (!ParseJson(reply, d).ok() || !d.IsObject()) return {};
+  const rapidjson::Value* err = FindMember(d, "error");
+  const rapidjson::Value* msg = err ? FindMember(*err, "message") : nullptr;
+  return msg && msg->IsString() ? std::string(StringOf(*msg)) : std::string();
+}
+
+}  // namespace
 
 int StatusFor(const Answer& a, bool modern) {
   if (a.error_code == 0) return 200;
@@ -142,7 +156,11 @@ void Exchange::DoAnswer(Answer answer) {
   done_ = true;
   if (metrics_ && !info_.method.empty()) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    metrics_->RecordRequest(info_.method, info_.modern ? 1 : 0, secs, answer.error_code != 0);
+    if (answer.error_code != 0)
+      metrics_->RecordRequest(info_.method, info_.modern ? 1 : 0, secs, true, answer.error_code,
+                              ErrorMessageOf(answer.message));
+    else
+      metrics_->RecordRequest(info_.method, info_.modern ? 1 : 0, secs, false);
   }
   if (info_.on_answer) info_.on_answer(answer);
   if (gone_) {

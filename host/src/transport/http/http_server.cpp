@@ -10,6 +10,7 @@
 
 #include "protocol/errors.h"
 #include "runtime/host_runtime.h"
+#include "transport/http/status_page.h"
 
 namespace mcph::http {
 namespace {
@@ -164,6 +165,7 @@ void HttpServer::OnRequest(const std::shared_ptr<HttpConnection>& conn, Request&
   std::string_view target(req.target().data(), req.target().size());
   std::string_view path = target.substr(0, target.find('?'));
   if (path == cfg_.path) return endpoint_->Handle(conn, std::move(req));
+  if (path == "/" && cfg_.status_page) return ServeStatusPage(conn, req);
 
   // Operations endpoints: exempt from the Host check (probes arrive by pod IP).
   bool ops = path == "/health" || path == "/ready" || path == "/metrics";
@@ -194,6 +196,44 @@ void HttpServer::OnRequest(const std::shared_ptr<HttpConnection>& conn, Request&
             std::to_string(endpoint_->active()) + "\n";
     r = Text(200, "text/plain; version=0.0.4; charset=utf-8", std::move(text));
   }
+  if (req.method() == bhttp::verb::head) r.body.clear();
+  conn->Reply(std::move(r));
+}
+
+void HttpServer::ServeStatusPage(const std::shared_ptr<HttpConnection>& conn, const Request& req) {
+  auto header = [&](bhttp::field f) {
+    auto it = req.find(f);
+    return it == req.end() ? std::optional<std::string_view>()
+                           : std::string_view(it->value().data(), it->value().size());
+  };
+  // The page names plugin paths and clients' errors: guard it like the MCP
+  // endpoint (DNS rebinding, then the bearer token). Plain-text refusals.
+  if (!guard_.HostAllowed(header(bhttp::field::host).value_or("")))
+    return conn->Reply(Text(403, "text/plain; charset=utf-8", "Forbidden: Host not allowed (server.http.allowed_hosts)\n"));
+  if (auto origin = header(bhttp::field::origin); origin && !guard_.OriginAllowed(*origin))
+    return conn->Reply(
+        Text(403, "text/plain; charset=utf-8", "Forbidden: Origin not allowed (server.http.allowed_origins)\n"));
+  if (auth_.enabled()) {
+    auto authz = header(bhttp::field::authorization);
+    if (!auth_.Check(authz.value_or(""))) {
+      Response r = Text(401, "text/plain; charset=utf-8", "Unauthorized: a valid bearer token is required\n");
+      r.headers.emplace_back("WWW-Authenticate", authz ? "Bearer realm=\"mcp-host\", error=\"invalid_token\""
+                                                       : "Bearer realm=\"mcp-host\"");
+      return conn->Reply(std::move(r));
+    }
+  }
+  if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
+    Response r = Text(405, "text/plain; charset=utf-8", "Method Not Allowed\n");
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return conn->Reply(std::move(r));
+  }
+  Response r = Text(200, "text/html; charset=utf-8",
+                    RenderStatusPage(CollectStatus(runtime_, metrics_, draining(), sessions().size(), endpoint_->active())));
+  // Nothing on the page needs a script, a frame or a foreign asset: say so.
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Cache-Control", "no-store");
   if (req.method() == bhttp::verb::head) r.body.clear();
   conn->Reply(std::move(r));
 }

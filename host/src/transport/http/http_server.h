@@ -1,5 +1,6 @@
 // http_server.h - Streamable HTTP: the listener, the I/O threads and the
-// routes (the MCP endpoint and GET /health, /ready, /metrics).
+// routes (the MCP endpoint, GET /health, /ready, /metrics, and GET / for the
+// operator status page when server.http.status_page is on).
 //
 // Threads: one io_context per I/O thread (default one per core), each run by
 // exactly one thread; the acceptor lives on the first and hands every new
@@ -68,6 +69,8 @@ class HttpServer : public RequestHandler {
   void DrainTick(std::chrono::steady_clock::time_point started, bool cancelled);
   void Finish();
   void ForEachConnection(const std::function<void(HttpConnection&)>& fn);
+  // GET / (status_page on): the MCP endpoint's Host/Origin checks and auth, then the page.
+  void ServeStatusPage(const std::shared_ptr<HttpConnection>& conn, const Request& req);
 
   HostRuntime& runtime_;
   HttpConfig cfg_;

@@ -182,7 +182,7 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
   if (Status st = ParseJson(body, doc); !st.ok()) {
     IdScanner scan;
     scan.Feed(body);
-    metrics_.RecordRequest("other", 0, 0, true);
+    metrics_.RecordRequest("other", 0, 0, true, rpc::kParseError, "Parse error: " + st.message());
     return conn->Reply(JsonRpcError(400, rpc::kParseError, "Parse error: " + st.message(), scan.id_json(),
                                     std::move(headers)));
   }
@@ -233,7 +233,7 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
         r.headers = std::move(headers);
         return conn->Reply(std::move(r));
       }
-      metrics_.RecordRequest(method, 1, 0, true);
+      metrics_.RecordRequest(method, 1, 0, true, rpc::kInvalidParams, "_meta protocolVersion claim missing");
       return conn->Reply(JsonRpcError(
           400, rpc::kInvalidParams,
           std::string("Invalid params: _meta[\"") + kMetaProtocolVersion +
@@ -273,7 +273,7 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
         }
         std::string mismatch = CheckModernHeaders(h, doc, StringOf(*claim), schema_ptr);
         if (!mismatch.empty()) {
-          metrics_.RecordRequest(method, 1, 0, true);
+          metrics_.RecordRequest(method, 1, 0, true, rpc::kHeaderMismatch, mismatch);
           return conn->Reply(JsonRpcError(400, rpc::kHeaderMismatch, mismatch, id_json, std::move(headers)));
         }
       }
