@@ -7,7 +7,12 @@ export DEBIAN_FRONTEND=noninteractive
 
 PACKAGES=(build-essential cmake pkg-config libboost-dev libboost-filesystem-dev rapidjson-dev
           libyaml-cpp-dev libspdlog-dev catch2 libcli11-dev libssl-dev libsqlite3-dev libpng-dev
-          python3-pandas python3-statsmodels)
+          clang libclang-rt-14-dev
+          python3-pandas python3-statsmodels
+          chromium fonts-dejavu-core mingw-w64 yamllint curl file dpkg-dev)
+# chromium (+ a font for its screenshot): the status page's browser test; mingw-w64: the Windows plugin
+# cross-build; yamllint: the Kubernetes manifests; curl, file, dpkg-dev
+# (dpkg-shlibdeps): the .deb test and CPack.
 # Node.js runs the end-to-end tests with the official MCP SDK clients; a node
 # installed outside dpkg (nvm, a tarball) is fine as it is.
 if ! command -v node > /dev/null 2>&1 || ! command -v npm > /dev/null 2>&1; then
