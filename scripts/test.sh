@@ -3,8 +3,9 @@
 # in both builds:
 #   build/       RelWithDebInfo
 #   build-asan/  Debug with AddressSanitizer + UndefinedBehaviorSanitizer
+#   build-fuzz/  clang with libFuzzer, ASan and UBSan: the fuzz targets only (tests/fuzz)
 # MCPHOST_TEST_LABELS=<regex> runs only the tests with matching ctest labels
-# (unit, e2e, install, filesystem, analytics, conformance, heavy), e.g. MCPHOST_TEST_LABELS=unit bash scripts/test.sh.
+# (unit, e2e, install, filesystem, analytics, conformance, fuzz, heavy), e.g. MCPHOST_TEST_LABELS=unit bash scripts/test.sh.
 # Exits non-zero when any build or test fails.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,6 +39,10 @@ echo "== build-asan/ (Debug, ASan + UBSan)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMCPHOST_SANITIZE=ON > /dev/null
 cmake --build build-asan -j"$JOBS"
 
+echo "== build-fuzz/ (clang, libFuzzer + ASan + UBSan: the fuzz targets only)"
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCPHOST_FUZZ=ON > /dev/null
+cmake --build build-fuzz --target fuzzers -j"$JOBS"
+
 ctest_args=(--output-on-failure)
 if [ -n "${MCPHOST_TEST_LABELS:-}" ]; then
   ctest_args+=(-L "$MCPHOST_TEST_LABELS")
@@ -53,9 +58,12 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_strin
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 (cd build-asan && ctest "${ctest_args[@]}") || status=1
 
+echo "== fuzz targets in build-fuzz/ (each for a bounded time)"
+(cd build-fuzz && ctest "${ctest_args[@]}" --no-tests=ignore) || status=1
+
 if [ "$status" -ne 0 ]; then
   echo "test.sh: FAILED (see the ctest output above)" >&2
 else
-  echo "test.sh: all tests passed in build/ and build-asan/"
+  echo "test.sh: all tests passed in build/, build-asan/ and build-fuzz/"
 fi
 exit "$status"

@@ -425,7 +425,7 @@ TEST_CASE("Config: broken YAML reports yaml-cpp's line and column", "[config]") 
 
 TEST_CASE("Config: more than one YAML document is refused", "[config]") {
   CHECK_THAT(ErrorOf("server: {name: a}\n---\nplugins: []\n"),
-             Contains("config/x.yaml:3: more than one YAML document"));
+             Contains("config/x.yaml:2: more than one YAML document"));
 }
 
 TEST_CASE("Config: several problems are reported together", "[config]") {
@@ -709,4 +709,13 @@ plugins:
   CHECK_THAT(ErrorOf("plugins:\n  - name: a\n    max_concurrency: -1\n"), Contains("plugins[0].max_concurrency"));
   CHECK_THAT(ErrorOf("server:\n  max_in_flight: 0\n"), Contains("config/x.yaml:2: server.max_in_flight: expected an integer from 1 to 100000"));
   CHECK_THAT(ErrorOf("server:\n  max_result_bytes: 10\n"), Contains("server.max_result_bytes"));
+}
+
+TEST_CASE("Config: a stream yaml-cpp's LoadAll never finishes is refused", "[config]") {
+  // Found by tests/fuzz/fuzz_config: a directive, a stray comma, NUL and
+  // invalid UTF-8. The loader must answer (with an error), not loop.
+  const std::string text("%.\n,sevv\0\x02\xc5Rfg\xff\xff\xff\xff\xff\xff\xff\xffo", 23);
+  auto r = ParseConfig(text, "config/x.yaml");
+  CHECK_FALSE(r.ok());
+  CHECK_THAT(r.error(), Contains("config/x.yaml"));
 }

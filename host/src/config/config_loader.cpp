@@ -8,6 +8,8 @@
 // (up to kMaxErrors).
 #include "config/config_loader.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -1024,11 +1026,47 @@ Result<std::string> YamlToJson(const YAML::Node& node, const std::string& source
   return json;
 }
 
+namespace {
+
+// Counts documents (and where the second starts) without building them.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++count == 2) second_line = mark.line + 1;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  int count = 0;
+  int second_line = 1;
+};
+
+// The config's one document (null when the text has none), or 2+ documents
+// counted. Not YAML::LoadAll: yaml-cpp 0.7's LoadAll never returns on some
+// malformed streams (found by tests/fuzz/fuzz_config); this stops at two.
+YAML::Node LoadOneDocument(const std::string& text, DocumentCounter& counter) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  while (counter.count < 2 && parser.HandleNextDocument(counter)) {
+  }
+  if (counter.count != 1) return YAML::Node();
+  return YAML::Load(text);
+}
+
+}  // namespace
+
 Result<HostConfig> ParseConfig(const std::string& yaml_text, const std::string& source_path) {
   const std::string file = DisplayName(source_path);
   std::vector<YAML::Node> docs;
+  DocumentCounter counter;
   try {
-    docs = YAML::LoadAll(yaml_text);
+    YAML::Node doc = LoadOneDocument(yaml_text, counter);
+    if (counter.count == 1) docs.push_back(doc);
   } catch (const YAML::ParserException& e) {
     return Status::Error(file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                          ": invalid YAML: " + e.msg + " (fix the syntax there" +
@@ -1041,8 +1079,8 @@ Result<HostConfig> ParseConfig(const std::string& yaml_text, const std::string& 
   HostConfig cfg;
   cfg.source_path = source_path;
   try {
-    if (docs.size() > 1) {
-      errors.Add(LineOf(docs[1], 1), "", "more than one YAML document (remove the \"---\" separator; keep one document)");
+    if (counter.count > 1) {
+      errors.Add(counter.second_line, "", "more than one YAML document (remove the \"---\" separator; keep one document)");
     } else if (!docs.empty()) {
       Loader(errors, BaseDir(source_path)).Root(docs[0], cfg);
     }

@@ -232,7 +232,7 @@ MethodResult GetTaskResult(ServerState& s, RequestContext& rc, const Params& p) 
   std::optional<TaskView> v = s.tasks.Get(id);
   if (!v || !Visible(rc, *v)) return UnknownTask(rc, id);
   // Answers when the task ends; no thread waits meanwhile.
-  bool known = s.tasks.WhenDone(id, [&s, rc](const TaskView& t) {
+  bool known = s.tasks.WhenDone(id, [rc](const TaskView& t) {
     Answer a;
     if (t.status == TaskStatus::kCompleted) {
       // The tool's result, tagged with the task it belongs to.
