@@ -2,6 +2,7 @@
 #include "plugins/registrar.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <tuple>
 #include <unordered_set>
@@ -12,12 +13,13 @@
 namespace mcph {
 namespace {
 
-// ABI 1 is the first version, so a v1 descriptor must hold every v1 field.
-// (Later versions will compare against the v1 sizes recorded here.)
+// The smallest descriptor each struct had in the first release of ABI 1:
+// fields appended since (the `complete` slots) are zero for plugins built
+// against that header (tests/plugin_api/abi_v1_first checks it).
 constexpr size_t kToolDescV1 = sizeof(mcpp_tool_desc);
 constexpr size_t kResourceDescV1 = sizeof(mcpp_resource_desc);
-constexpr size_t kTemplateDescV1 = sizeof(mcpp_resource_template_desc);
-constexpr size_t kPromptDescV1 = sizeof(mcpp_prompt_desc);
+constexpr size_t kTemplateDescV1 = offsetof(mcpp_resource_template_desc, complete);
+constexpr size_t kPromptDescV1 = offsetof(mcpp_prompt_desc, complete);
 
 // Copies the plugin's struct into a zeroed host struct; false when too small.
 template <typename T>
