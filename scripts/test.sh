@@ -5,7 +5,7 @@
 #   build-asan/  Debug with AddressSanitizer + UndefinedBehaviorSanitizer
 #   build-fuzz/  clang with libFuzzer, ASan and UBSan: the fuzz targets only (tests/fuzz)
 # MCPHOST_TEST_LABELS=<regex> runs only the tests with matching ctest labels
-# (unit, e2e, install, filesystem, analytics, conformance, fuzz, heavy), e.g. MCPHOST_TEST_LABELS=unit bash scripts/test.sh.
+# (unit, e2e, install, filesystem, analytics, conformance, browser, cross, package, fuzz, heavy), e.g. MCPHOST_TEST_LABELS=unit bash scripts/test.sh.
 # Exits non-zero when any build or test fails.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,7 +21,7 @@ bash scripts/install-deps.sh
 # The npm test clients (the SDK clients, the reference filesystem server),
 # installed once per folder: again only when its package-lock.json changed
 # since the last `npm ci` (the hash is kept in node_modules).
-for dir in tests/e2e plugins/filesystem/tests tests/conformance; do
+for dir in tests/e2e plugins/filesystem/tests tests/conformance tests/shipping; do
   echo "== npm packages ($dir)"
   lock_hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   stamp=$dir/node_modules/.mcphost-lock-sha256

@@ -2,9 +2,12 @@
 // any plugin code beyond mcpp_plugin_negotiate() runs.
 #include <catch2/catch.hpp>
 
+#include <elf.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -136,4 +139,43 @@ TEST_CASE("PluginLibrary::Open of the same file twice gives two working handles"
   REQUIRE(a.ok());
   REQUIRE(b.ok());
   CHECK(a.value()->descriptor().create == b.value()->descriptor().create);
+}
+
+TEST_CASE("PluginLibrary::Open loads a fully stripped plugin (its .dynsym is what counts)", "[plugins]") {
+  TempDir dir;
+  const std::string path = dir.Write("libstripped_echo.so", "");
+  fs::copy_file(Plugin("libmcphost_echo.so"), path, fs::copy_options::overwrite_existing);
+  REQUIRE(std::system(("strip --strip-all " + path).c_str()) == 0);
+  auto r = PluginLibrary::Open(path);
+  INFO((r.ok() ? std::string() : r.error()));
+  REQUIRE(r.ok());
+  CHECK(std::string(r.value()->descriptor().name) == "echo");
+}
+
+TEST_CASE("PluginLibrary::Open refuses damaged ELF files without reading past them", "[plugins]") {
+  TempDir dir;
+  std::ifstream in(Plugin("libmcphost_echo.so"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(bytes.size() > 4096);
+  SECTION("section headers pointing past the end") {
+    std::string bad = bytes;
+    uint64_t far = bytes.size() * 4;
+    std::memcpy(bad.data() + offsetof(Elf64_Ehdr, e_shoff), &far, sizeof far);
+    std::string e = ErrorOpening(dir.Write("libbad_shoff.so", bad));
+    CHECK_THAT(e, Catch::Contains("not a loadable shared library"));
+  }
+  SECTION("an executable, not a shared library") {
+    std::string bad = bytes;
+    uint16_t exec = ET_EXEC;
+    std::memcpy(bad.data() + offsetof(Elf64_Ehdr, e_type), &exec, sizeof exec);
+    CHECK_THAT(ErrorOpening(dir.Write("libexec.so", bad)), Catch::Contains("not a shared library"));
+  }
+  SECTION("another architecture") {
+    std::string bad = bytes;
+    uint16_t native = 0;
+    std::memcpy(&native, bytes.data() + offsetof(Elf64_Ehdr, e_machine), sizeof native);
+    uint16_t other = native == EM_X86_64 ? EM_AARCH64 : EM_X86_64;
+    std::memcpy(bad.data() + offsetof(Elf64_Ehdr, e_machine), &other, sizeof other);
+    CHECK_THAT(ErrorOpening(dir.Write("libarm.so", bad)), Catch::Contains("another architecture"));
+  }
 }

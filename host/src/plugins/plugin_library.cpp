@@ -1,6 +1,8 @@
 // plugin_library.cpp - see plugin_library.h.
 #include "plugins/plugin_library.h"
 
+#include "plugins/elf_exports.h"
+
 #include <vector>  // Boost 1.74's library_info.hpp uses std::vector without including it
 #include <boost/dll/library_info.hpp>
 #include <openssl/sha.h>
@@ -25,6 +27,7 @@ std::string Describe(const std::string& path, const std::string& what) {
 
 // Looks the entry symbol up in the file's export table without loading it.
 Status CheckEntrySymbol(const std::string& path) {
+#if defined(_WIN32)
   try {
     boost::dll::library_info info(boost::dll::fs::path(path), /*throw_if_not_native=*/true);
     for (const auto& s : info.symbols()) {
@@ -35,6 +38,17 @@ Status CheckEntrySymbol(const std::string& path) {
   } catch (const std::exception& e) {
     return Status::Error(Describe(path, std::string("not a loadable shared library (") + e.what() + ")"));
   }
+#else
+  std::string why;
+  switch (FindElfExport(path, MCPP_ENTRY_SYMBOL, why)) {
+    case ElfExport::kFound: return Status::Ok();
+    case ElfExport::kMissing:
+      return Status::Error(Describe(path, std::string("not an mcphost plugin: it does not export ") +
+                                              MCPP_ENTRY_SYMBOL + "()"));
+    case ElfExport::kNotLoadable: break;
+  }
+  return Status::Error(Describe(path, "not a loadable shared library (" + why + ")"));
+#endif
 }
 
 // Copies `path` to <private folder>/<stem>-<sha256 prefix><ext>, a folder
