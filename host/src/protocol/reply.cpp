@@ -114,4 +114,12 @@ std::string NotificationMessage(std::string_view method, std::string_view params
   return out;
 }
 
+std::string ErrorMessageOf(const std::string& reply) {
+  rapidjson::Document d;
+  if (!ParseJson(reply, d).ok() || !d.IsObject()) return {};
+  const rapidjson::Value* err = FindMember(d, "error");
+  const rapidjson::Value* msg = err ? FindMember(*err, "message") : nullptr;
+  return msg && msg->IsString() ? std::string(StringOf(*msg)) : std::string();
+}
+
 }  // namespace mcph

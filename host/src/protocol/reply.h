@@ -43,6 +43,9 @@ std::string UriObject(std::string_view uri);
 
 // {"jsonrpc":"2.0","id":<id_json or null>,"error":{"code":..,"message":..,"data":<data_json>}}
 Answer ErrorReply(std::string_view id_json, int code, std::string_view message, std::string_view data_json = {});
+// error.message of a JSON-RPC error reply, for the recent-errors ring; "" for
+// anything else (a batch's array). Parses the reply: only errors pay this.
+std::string ErrorMessageOf(const std::string& reply);
 
 // A notification message: {"jsonrpc":"2.0","method":...,"params":<params_json>}.
 std::string NotificationMessage(std::string_view method, std::string_view params_json);

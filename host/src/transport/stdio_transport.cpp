@@ -12,6 +12,7 @@
 #include "observability/metrics.h"
 #include "protocol/id_scanner.h"
 #include "protocol/protocol_versions.h"
+#include "protocol/reply.h"
 #include "util/json.h"
 
 namespace mcph {
@@ -33,7 +34,10 @@ class RecordingOutbound : public Outbound {
   void Respond(Answer&& answer) override {
     if (!recorded_.exchange(true, std::memory_order_relaxed)) {
       double secs = std::chrono::duration<double>(Clock::now() - arrived_).count();
-      metrics_->RecordRequest(method_, modern_ ? 1 : 0, secs, answer.error_code != 0);
+      if (answer.error_code != 0)
+        metrics_->RecordRequest(method_, modern_ ? 1 : 0, secs, true, answer.error_code, ErrorMessageOf(answer.message));
+      else
+        metrics_->RecordRequest(method_, modern_ ? 1 : 0, secs, false);
     }
     pipe_->Respond(std::move(answer));
   }

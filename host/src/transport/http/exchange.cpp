@@ -6,24 +6,11 @@
 
 #include "observability/metrics.h"
 #include "protocol/errors.h"
+#include "protocol/reply.h"
 #include "transport/http/session_stream.h"
 #include "util/json.h"
 
 namespace mcph::http {
-namespace {
-
-// error.message of a JSON-RPC error reply, for the recent-errors ring; "" for
-// anything else (a batch's array). Parses the reply: only errors pay this.
-std::string ErrorMessageOf(const std::string& reply) {
-  rapidjson::Document d;
-  if (!ParseJson(reply, d).ok() || !d.IsObject()) return {};
-  const rapidjson::Value* err = FindMember(d, "error");
-  const rapidjson::Value* msg = err ? FindMember(*err, "message") : nullptr;
-  return msg && msg->IsString() ? std::string(StringOf(*msg)) : std::string();
-}
-
-}  // namespace
-
 int StatusFor(const Answer& a, bool modern) {
   if (a.error_code == 0) return 200;
   if (modern) {
