@@ -102,6 +102,14 @@ std::shared_ptr<CallContext> MakeCall(const RequestContext& rc, const PluginInst
   return std::make_shared<CallContext>(std::move(info), [out](std::string&& msg) { out->Send(std::move(msg)); });
 }
 
+// What the caller reads when a call outlives its deadline, whoever noticed
+// first: the host's timer or the handler polling is_cancelled().
+std::string DeadlineText(int64_t ms) {
+  return "no answer within " + std::to_string(ms) +
+         " ms (the plugin's timeout_ms / tool_timeouts); the host stopped waiting and asked the plugin to cancel. "
+         "Try again, with less work per call if you can";
+}
+
 // A legacy client is asked for input at most this many times per request: a
 // handler that never stops asking must not loop forever.
 constexpr int kMaxInputRounds = 16;
@@ -175,10 +183,7 @@ void DeadlinePassed(Job& job) {
   job.call->Expire();
   const int64_t ms = job.call->timeout_ms();
   spdlog::warn("plugin {}: a call ran past its {} ms deadline; answered with a timeout", job.plugin.label(), ms);
-  Deliver(job.rc, *job.call,
-          job.work.fail("no answer within " + std::to_string(ms) +
-                        " ms (the plugin's timeout_ms / tool_timeouts); the host stopped waiting and asked the plugin "
-                        "to cancel. Try again, with less work per call if you can"));
+  Deliver(job.rc, *job.call, job.work.fail(DeadlineText(ms)));
 }
 
 void RunRound(const std::shared_ptr<Job>& job);
@@ -327,8 +332,10 @@ std::string SchemaViolation(const rapidjson::SchemaDocument& schema, const rapid
 std::string FailureText(const HandlerOutcome& o, const CallContext& call, const char* what) {
   if (o.threw) return std::string(what) + " failed: the plugin threw an exception: " + o.thrown;
   std::string msg = call.ErrorMessage();
+  // A handler that saw its deadline pass and gave up before the host's timer
+  // fired: the caller reads the same answer as when the timer wins.
   if (call.DeadlinePassed() && (o.status == MCPP_ERR_CANCELLED || o.status == MCPP_ERR_TIMEOUT))
-    return std::string(what) + " timed out" + (msg.empty() ? "" : ": " + msg);
+    return std::string(what) + ": " + DeadlineText(call.timeout_ms()) + (msg.empty() ? "" : " (the plugin said: " + msg + ")");
   if (!msg.empty()) return msg;
   switch (o.status) {
     case MCPP_ERR_INVALID_ARGUMENT: return std::string(what) + " failed: invalid argument";
