@@ -711,6 +711,47 @@ plugins:
   CHECK_THAT(ErrorOf("server:\n  max_result_bytes: 10\n"), Contains("server.max_result_bytes"));
 }
 
+TEST_CASE("Config: isolation and the runner's process limits", "[config]") {
+  auto r = ParseConfig(R"(
+plugins:
+  - name: a
+    isolation: process
+    process:
+      address_space_mb: 512
+      cpu_seconds: 60
+      open_files: 128
+      restart_initial_ms: 50
+      restart_max_ms: 10
+      kill_hung_after_ms: 0
+  - name: b
+    isolation: in_process
+  - name: c
+)",
+                       "a.yaml");
+  REQUIRE(r.ok());
+  const auto& a = r.value().plugins[0].isolation;
+  CHECK(a.enabled);
+  CHECK(a.address_space_mb == 512);
+  CHECK(a.cpu_seconds == 60);
+  CHECK(a.open_files == 128);
+  CHECK(a.restart_initial_ms == 50);
+  CHECK(a.restart_max_ms == 50);  // never below the first delay
+  CHECK(a.kill_hung_after_ms == 0);
+  CHECK_FALSE(r.value().plugins[1].isolation.enabled);
+  const auto& c = r.value().plugins[2].isolation;
+  CHECK_FALSE(c.enabled);
+  CHECK(c.restart_initial_ms == 200);
+  CHECK(c.restart_max_ms == 30000);
+  CHECK(c.kill_hung_after_ms == 5000);
+
+  CHECK_THAT(ErrorOf("plugins:\n  - name: a\n    isolation: sandbox\n"),
+             Contains("config/x.yaml:3: plugins[0].isolation: expected in_process") && Contains("\"sandbox\""));
+  CHECK_THAT(ErrorOf("plugins:\n  - name: a\n    process:\n      address_space: 5\n"),
+             Contains("config/x.yaml:4: plugins[0].process") && Contains("address_space"));
+  CHECK_THAT(ErrorOf("plugins:\n  - name: a\n    process:\n      open_files: -3\n"),
+             Contains("config/x.yaml:4: plugins[0].process.open_files"));
+}
+
 TEST_CASE("Config: a stream yaml-cpp's LoadAll never finishes is refused", "[config]") {
   // Found by tests/fuzz/fuzz_config: a directive, a stray comma, NUL and
   // invalid UTF-8. The loader must answer (with an error), not loop.

@@ -58,7 +58,7 @@ check "the /etc files are conffiles" \
 
 echo "--- contents"
 dpkg-deb -c "$DEB" | awk '{print $1, $6}' > "$TMP/contents"
-for f in ./usr/bin/mcp-host ./usr/lib/mcphost/plugins/libmcphost_echo.so ./usr/lib/mcphost/plugins/libmcphost_filesystem.so \
+for f in ./usr/bin/mcp-host ./usr/bin/mcp-plugin-runner ./usr/lib/mcphost/plugins/libmcphost_echo.so ./usr/lib/mcphost/plugins/libmcphost_filesystem.so \
          ./usr/lib/mcphost/plugins/libmcphost_analytics.so ./usr/include/mcphost/mcp_plugin.h ./usr/include/mcphost/mcp_plugin.hpp \
          ./usr/lib/cmake/mcphost/mcphostConfig.cmake ./usr/lib/cmake/mcphost/mcphostTargets.cmake \
          ./etc/mcphost/mcphost.yaml ./etc/mcphost/mcphost.env ./usr/lib/systemd/system/mcphost.service \
@@ -90,6 +90,12 @@ check "mcp-host --version" bash -c "'$HOST' --version | grep -q 'plugin ABI'"
 out=$("$HOST" check-config "$CONFIG" 2>&1) && ok=1 || ok=0
 echo "$out"
 check "check-config accepts the packaged /etc/mcphost/mcphost.yaml" test "$ok" -eq 1
+# The packaged runner is found beside the packaged host: every plugin loads
+# isolated (without the runner, isolation: process fails to load a plugin).
+MCPHOST_ISOLATION=process "$HOST" check-config "$CONFIG" > "$TMP/isolated.log" 2>&1 && ok=1 || ok=0
+cat "$TMP/isolated.log"
+check "check-config loads the packaged plugins in runner processes" \
+  bash -c "test $ok -eq 1 && grep -q ': OK (' '$TMP/isolated.log'"
 
 # No `timeout` wrapper: $! must be mcp-host itself (its /proc maps are read
 # below); the EXIT trap and ctest's TIMEOUT bound it.

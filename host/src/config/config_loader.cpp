@@ -879,7 +879,7 @@ class Loader {
     std::optional<Loc> name_at, path_at, alias_at;
     ForEachEntry(
         errors_, node, where, {"name", "path", "alias", "enabled", "config", "tools", "timeout_ms", "task_tools", "tool_timeouts",
-                                 "max_concurrency", "log_rate"},
+                                 "max_concurrency", "log_rate", "isolation", "process"},
         [&](const std::string& key, const YAML::Node& v, const Loc& at) {
           if (key == "name") {
             name_at = at;
@@ -932,6 +932,17 @@ class Loader {
               }
             }
             errors_.Add(at.line, at.path, "expected log lines per second, a number from 0 (unlimited) to 1000000, got " + Describe(v));
+          } else if (key == "isolation") {
+            if (auto x = ReadString(errors_, v, at, "isolation: in_process (the default) or isolation: process")) {
+              if (*x == "process") pc.isolation.enabled = true;
+              else if (*x == "in_process") pc.isolation.enabled = false;
+              else
+                errors_.Add(at.line, at.path,
+                            "expected in_process (the plugin runs inside mcp-host) or process (in a runner process of its "
+                            "own, restarted when it crashes), got " + Quote(*x));
+            }
+          } else if (key == "process") {
+            Process(v, at, pc.isolation);
           } else if (key == "task_tools") {
             // Tools (the plugin's own names, globs) that may run as tasks.
             if (auto list = ReadStringList(errors_, v, at, "tool name patterns, e.g. task_tools: [\"export_*\"]"))
@@ -983,6 +994,31 @@ class Loader {
       if (auto x = ReadInt(errors_, kv.second, at, 0, kMaxTimeoutMs, "a non-negative integer (milliseconds, 0 = none)"))
         out.emplace_back(kv.first.Scalar(), *x);
     }
+  }
+
+  // The `process:` block: the runner's limits and restart policy.
+  void Process(const YAML::Node& node, const Loc& where, ProcessIsolation& p) {
+    ForEachEntry(
+        errors_, node, where,
+        {"address_space_mb", "cpu_seconds", "open_files", "restart_initial_ms", "restart_max_ms", "kill_hung_after_ms"},
+        [&](const std::string& key, const YAML::Node& v, const Loc& at) {
+          if (key == "address_space_mb") {
+            if (auto x = ReadInt(errors_, v, at, 0, 1 << 24, "megabytes (0 = no limit)")) p.address_space_mb = *x;
+          } else if (key == "cpu_seconds") {
+            if (auto x = ReadInt(errors_, v, at, 0, 1LL << 32, "seconds of CPU time (0 = no limit)")) p.cpu_seconds = *x;
+          } else if (key == "open_files") {
+            if (auto x = ReadInt(errors_, v, at, 0, 1 << 20, "a number of file descriptors (0 = no limit)"))
+              p.open_files = *x;
+          } else if (key == "restart_initial_ms") {
+            if (auto x = ReadInt(errors_, v, at, 1, kMaxTimeoutMs, "milliseconds")) p.restart_initial_ms = *x;
+          } else if (key == "restart_max_ms") {
+            if (auto x = ReadInt(errors_, v, at, 1, kMaxTimeoutMs, "milliseconds")) p.restart_max_ms = *x;
+          } else if (key == "kill_hung_after_ms") {
+            if (auto x = ReadInt(errors_, v, at, 0, kMaxTimeoutMs, "milliseconds (0 = never)")) p.kill_hung_after_ms = *x;
+          }
+        },
+        "(e.g. process: {address_space_mb: 1024, open_files: 256})");
+    if (p.restart_max_ms < p.restart_initial_ms) p.restart_max_ms = p.restart_initial_ms;
   }
 
   void Tools(const YAML::Node& node, const Loc& where, ToolFilter& tools) {

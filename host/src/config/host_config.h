@@ -16,6 +16,19 @@ struct ToolFilter {
   std::vector<std::string> deny;   // glob patterns; applied after allow
 };
 
+// plugins[].isolation: process, and its `process:` block. Limits of 0 mean
+// none. See docs/configuration.md ("Process isolation").
+struct ProcessIsolation {
+  bool enabled = false;                // isolation: process (default in_process)
+  uint64_t address_space_mb = 0;       // RLIMIT_AS of the runner
+  uint64_t cpu_seconds = 0;            // RLIMIT_CPU (SIGXCPU, then SIGKILL)
+  uint64_t open_files = 0;             // RLIMIT_NOFILE
+  int64_t restart_initial_ms = 200;    // first restart delay; doubles per failed start
+  int64_t restart_max_ms = 30000;      // ... up to this
+  int64_t kill_hung_after_ms = 5000;   // a call this long past its deadline gets the runner killed; 0 = never
+  bool operator==(const ProcessIsolation&) const = default;
+};
+
 struct PluginConfig {
   std::string name;         // `name:` (looked up in plugin_dirs) ...
   std::string path;         // ... or `path:` (absolute, resolved against the config file's folder)
@@ -36,6 +49,7 @@ struct PluginConfig {
   // workers but one). Further calls wait in a queue, not on a worker.
   int max_concurrency = 0;
   double log_rate = 50;           // log lines per second (host log + client), bursts of 4x; 0 = unlimited
+  ProcessIsolation isolation;     // `isolation:` and `process:`
   int line = 0;                   // where the entry starts in the YAML (1-based)
 };
 

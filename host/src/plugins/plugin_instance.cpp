@@ -64,7 +64,7 @@ Result<std::shared_ptr<PluginInstance>> PluginInstance::Create(std::shared_ptr<P
   params.alias = p->alias_.c_str();
   params.plugin_path = p->library_->path().c_str();
   void* instance = nullptr;
-  int32_t rc = d.create(&p->host_, &params, &instance);
+  int32_t rc = p->library_->CreateInstance(&p->host_, &params, &instance);
   if (rc != MCPP_OK)
     return Status::Error(p->label() + ": create() failed with status " + std::to_string(rc) +
                          " (see the plugin's log lines above)");

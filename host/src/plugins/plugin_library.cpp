@@ -160,4 +160,27 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& pa
   return lib;
 }
 
+Result<std::shared_ptr<PluginLibrary>> PluginLibrary::OpenIsolated(const std::string& path,
+                                                                   const ProcessIsolation& options, int workers,
+                                                                   uint64_t max_result_bytes) {
+  {
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe) return Status::Error(Describe(path, "file not found or not readable"));
+  }
+  auto remote = RemotePlugin::Start(path, options, workers, max_result_bytes);
+  if (!remote.ok()) return remote.status();
+  std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
+  lib->path_ = path;
+  lib->file_id_ = Identify(path);
+  lib->remote_ = remote.value();
+  lib->descriptor_ = lib->remote_->descriptor();
+  lib->abi_version_ = lib->remote_->abi_version();
+  return lib;
+}
+
+int32_t PluginLibrary::CreateInstance(const mcpp_host* host, const mcpp_init_params* params, void** instance) const {
+  if (remote_) return remote_->Create(host, params, instance);
+  return descriptor_.create(host, params, instance);
+}
+
 }  // namespace mcph

@@ -14,6 +14,8 @@
 #include <memory>
 #include <string>
 
+#include "config/host_config.h"
+#include "plugins/isolation/remote_plugin.h"
 #include "util/result.h"
 
 namespace mcph {
@@ -25,6 +27,14 @@ class PluginLibrary {
   // load a plugin rebuilt in place while the old build is still loaded, since
   // dlopen() of the same file again returns the old image.
   static Result<std::shared_ptr<PluginLibrary>> Open(const std::string& path, bool private_copy = false);
+  // The same plugin, loaded in a runner process of its own (isolation:
+  // process): nothing of it is mapped into this process.
+  static Result<std::shared_ptr<PluginLibrary>> OpenIsolated(const std::string& path, const ProcessIsolation& options,
+                                                             int workers, uint64_t max_result_bytes);
+  // The descriptor's create(), in this process or in the runner.
+  int32_t CreateInstance(const mcpp_host* host, const mcpp_init_params* params, void** instance) const;
+  // The runner of an isolated plugin; null in-process.
+  RemotePlugin* remote() const { return remote_.get(); }
 
   const std::string& path() const { return path_; }
   // Whether the file at path() is no longer the one that was loaded (another
@@ -47,6 +57,7 @@ class PluginLibrary {
   boost::dll::shared_library library_;
   uint32_t abi_version_ = 0;
   mcpp_plugin descriptor_{};
+  std::shared_ptr<RemotePlugin> remote_;
 };
 
 }  // namespace mcph

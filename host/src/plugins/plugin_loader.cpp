@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/dll/runtime_symbol_info.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -47,7 +48,7 @@ bool SameEntry(const PluginConfig& a, const PluginConfig& b) {
          a.alias == b.alias && a.enabled == b.enabled && a.config_json == b.config_json &&
          a.tools.allow == b.tools.allow && a.tools.deny == b.tools.deny && a.task_tools == b.task_tools &&
          a.timeout_ms == b.timeout_ms && a.tool_timeouts == b.tool_timeouts &&
-         a.max_concurrency == b.max_concurrency && a.log_rate == b.log_rate;
+         a.max_concurrency == b.max_concurrency && a.log_rate == b.log_rate && a.isolation == b.isolation;
 }
 
 Result<LoadedPlugins> LoadPlugins(const HostConfig& config, bool strict,
@@ -63,6 +64,18 @@ Result<LoadedPlugins> LoadPlugins(const HostConfig& config, bool strict,
     out.errors.push_back(where + ": " + why);
     spdlog::error("{}", out.errors.back());
     return strict;
+  };
+
+  // Creates and registers an instance; false when that failed and `strict`.
+  auto AddInstance = [&](const std::shared_ptr<PluginLibrary>& lib, const PluginConfig& pc) -> bool {
+    auto instance = PluginInstance::Create(lib, pc, events);
+    if (!instance.ok()) return !fail(pc, instance.error());
+    if (Status s = instance.value()->Register(); !s.ok()) return !fail(pc, s.message());
+    spdlog::info("loaded plugin {} {} (ABI {}) as '{}'{}", lib->descriptor().name, lib->descriptor().version,
+                 lib->abi_version(), instance.value()->alias(),
+                 lib->remote() ? " in runner process " + std::to_string(lib->remote()->pid()) : std::string());
+    out.instances.push_back(instance.value());
+    return true;
   };
 
   for (const PluginConfig& entry : config.plugins) {
@@ -95,6 +108,17 @@ Result<LoadedPlugins> LoadPlugins(const HostConfig& config, bool strict,
         continue;
       }
     }
+    if (pc.isolation.enabled) {
+      // A runner process per instance: nothing shared, so one crash is one plugin's.
+      auto opened = PluginLibrary::OpenIsolated(pc.resolved_path, pc.isolation, pc.max_concurrency > 0 ? pc.max_concurrency : 4,
+                                                static_cast<uint64_t>(config.server.max_result_bytes));
+      if (!opened.ok()) {
+        if (fail(pc, opened.error())) return Status::Error(out.errors.back());
+        continue;
+      }
+      if (!AddInstance(opened.value(), pc)) return Status::Error(out.errors.back());
+      continue;
+    }
     std::shared_ptr<PluginLibrary>& lib = libraries[pc.resolved_path];
     if (!lib && loaded_before) {
       // Another instance of an unchanged file: share its library.
@@ -110,18 +134,7 @@ Result<LoadedPlugins> LoadPlugins(const HostConfig& config, bool strict,
       }
       lib = opened.value();
     }
-    auto instance = PluginInstance::Create(lib, pc, events);
-    if (!instance.ok()) {
-      if (fail(pc, instance.error())) return Status::Error(out.errors.back());
-      continue;
-    }
-    if (Status s = instance.value()->Register(); !s.ok()) {
-      if (fail(pc, s.message())) return Status::Error(out.errors.back());
-      continue;
-    }
-    spdlog::info("loaded plugin {} {} (ABI {}) as '{}'", lib->descriptor().name, lib->descriptor().version,
-                 lib->abi_version(), instance.value()->alias());
-    out.instances.push_back(instance.value());
+    if (!AddInstance(lib, pc)) return Status::Error(out.errors.back());
   }
   return out;
 }

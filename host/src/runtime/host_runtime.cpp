@@ -13,6 +13,9 @@
 
 #include "config/config_loader.h"
 
+#include <cstdlib>
+#include <string_view>
+
 #include "protocol/subscriptions.h"
 
 namespace mcph {
@@ -20,9 +23,15 @@ namespace mcph {
 namespace {
 
 // max_concurrency 0 = every worker but one, so no single plugin can take them all.
+// MCPHOST_ISOLATION=process|in_process overrides every plugin's isolation: a
+// test (or an operator trying a plugin set) runs the same config both ways.
 void ResolvePluginDefaults(HostConfig& config, size_t workers) {
-  for (PluginConfig& pc : config.plugins)
+  const char* forced = std::getenv("MCPHOST_ISOLATION");
+  for (PluginConfig& pc : config.plugins) {
     if (pc.max_concurrency <= 0) pc.max_concurrency = static_cast<int>(std::max<size_t>(1, workers - 1));
+    if (forced && std::string_view(forced) == "process") pc.isolation.enabled = true;
+    if (forced && std::string_view(forced) == "in_process") pc.isolation.enabled = false;
+  }
 }
 
 // What identifies a version of the config file: inode, size, modification time.
@@ -218,6 +227,7 @@ void HostRuntime::OnListChanged(const PluginInstance& plugin, uint32_t what) {
 }
 
 void HostRuntime::Rebuild(const PluginInstance* plugin, uint32_t what) {
+  if (!state_) return;  // a plugin spoke up while Start() was failing
   auto current = state_->snapshot();
   std::vector<std::shared_ptr<PluginInstance>> plugins = current->plugins();
   for (auto& p : plugins) {
