@@ -211,129 +211,69 @@ RunnerCall* R(const mcpp_result* r) { return static_cast<RunnerCall*>(r->result_
 std::mutex g_calls_mu;
 std::unordered_map<uint64_t, RunnerCall*> g_calls;  // in flight, for kCancel
 
-// Appends one op to the call's result, within the size limit.
-struct Op {
-  RunnerCall* call;
-  Writer w{Msg::kResult, 0};  // scratch: only the bytes after its 13-byte header are used
-  explicit Op(const mcpp_result* r, ResultOp op) : call(R(r)) { w.U8(static_cast<uint8_t>(op)); }
-  int32_t Commit() {
-    std::string& frame = w.Frame();
-    const size_t n = frame.size() - 13;
-    if (call->ops.size() + n > g_max_result_bytes) return MCPP_ERR_TOO_LARGE;
-    call->ops.append(frame, 13, n);
-    return MCPP_OK;
-  }
-};
 std::string_view V(mcpp_str s) { return s.data ? std::string_view(s.data, s.size) : std::string_view(); }
 std::string_view V(mcpp_bytes b) {
   return b.data ? std::string_view(reinterpret_cast<const char*>(b.data), b.size) : std::string_view();
 }
 
+// One argument of a result slot, written as wire.h's ResultOp comment says.
+void Put(Writer& w, const char* s) { w.OptStr(s); }
+void Put(Writer& w, mcpp_str s) { w.Str(V(s)); }
+void Put(Writer& w, mcpp_bytes b) { w.Str(V(b)); }
+void Put(Writer& w, uint8_t v) { w.U8(v); }
+void Put(Writer& w, int32_t v) { w.I32(v); }
+void Put(Writer& w, int64_t v) { w.I64(v); }
+
+// Appends one op with its arguments to the call's result, within the size
+// limit (the host checks the rest when it replays the ops).
+template <typename... Args>
+int32_t Record(const mcpp_result* r, ResultOp op, Args... args) {
+  RunnerCall* call = R(r);
+  Writer w(Msg::kResult, 0);  // scratch: only the bytes after its 13-byte header are kept
+  w.U8(static_cast<uint8_t>(op));
+  (Put(w, args), ...);
+  std::string& frame = w.Frame();
+  const size_t n = frame.size() - 13;
+  if (call->ops.size() + n > g_max_result_bytes) return MCPP_ERR_TOO_LARGE;
+  call->ops.append(frame, 13, n);
+  return MCPP_OK;
+}
+
 void FillResultTable(mcpp_result& t) {
+  using Res = const mcpp_result*;
+  using O = ResultOp;
   t.struct_size = sizeof t;
-  t.add_text = [](const mcpp_result* r, mcpp_str text) {
-    Op o(r, ResultOp::kAddText);
-    o.w.Str(V(text));
-    return o.Commit();
+  t.add_text = [](Res r, mcpp_str text) { return Record(r, O::kAddText, text); };
+  t.add_image = [](Res r, const char* mime, mcpp_bytes data) { return Record(r, O::kAddImage, mime, data); };
+  t.add_audio = [](Res r, const char* mime, mcpp_bytes data) { return Record(r, O::kAddAudio, mime, data); };
+  t.add_resource_link = [](Res r, const char* uri, const char* name, const char* mime, const char* description) {
+    return Record(r, O::kAddResourceLink, uri, name, mime, description);
   };
-  t.add_image = [](const mcpp_result* r, const char* mime, mcpp_bytes data) {
-    Op o(r, ResultOp::kAddImage);
-    o.w.OptStr(mime);
-    o.w.Str(V(data));
-    return o.Commit();
+  t.add_embedded_text = [](Res r, const char* uri, const char* mime, mcpp_str text) {
+    return Record(r, O::kAddEmbeddedText, uri, mime, text);
   };
-  t.add_audio = [](const mcpp_result* r, const char* mime, mcpp_bytes data) {
-    Op o(r, ResultOp::kAddAudio);
-    o.w.OptStr(mime);
-    o.w.Str(V(data));
-    return o.Commit();
+  t.add_embedded_blob = [](Res r, const char* uri, const char* mime, mcpp_bytes data) {
+    return Record(r, O::kAddEmbeddedBlob, uri, mime, data);
   };
-  t.add_resource_link = [](const mcpp_result* r, const char* uri, const char* name, const char* mime,
-                           const char* description) {
-    Op o(r, ResultOp::kAddResourceLink);
-    for (const char* s : {uri, name, mime, description}) o.w.OptStr(s);
-    return o.Commit();
+  t.add_content_json = [](Res r, mcpp_str json) { return Record(r, O::kAddContentJson, json); };
+  t.set_structured_json = [](Res r, mcpp_str json) { return Record(r, O::kSetStructuredJson, json); };
+  t.set_is_error = [](Res r, uint8_t is_error) { return Record(r, O::kSetIsError, is_error); };
+  t.set_role = [](Res r, int32_t role) { return Record(r, O::kSetRole, role); };
+  t.set_description = [](Res r, mcpp_str text) { return Record(r, O::kSetDescription, text); };
+  t.add_text_contents = [](Res r, const char* uri, const char* mime, mcpp_str text) {
+    return Record(r, O::kAddTextContents, uri, mime, text);
   };
-  t.add_embedded_text = [](const mcpp_result* r, const char* uri, const char* mime, mcpp_str text) {
-    Op o(r, ResultOp::kAddEmbeddedText);
-    o.w.OptStr(uri);
-    o.w.OptStr(mime);
-    o.w.Str(V(text));
-    return o.Commit();
+  t.add_blob_contents = [](Res r, const char* uri, const char* mime, mcpp_bytes data) {
+    return Record(r, O::kAddBlobContents, uri, mime, data);
   };
-  t.add_embedded_blob = [](const mcpp_result* r, const char* uri, const char* mime, mcpp_bytes data) {
-    Op o(r, ResultOp::kAddEmbeddedBlob);
-    o.w.OptStr(uri);
-    o.w.OptStr(mime);
-    o.w.Str(V(data));
-    return o.Commit();
+  t.set_meta_json = [](Res r, mcpp_str json) { return Record(r, O::kSetMetaJson, json); };
+  t.require_input = [](Res r, const char* key, const char* method, mcpp_str params) {
+    return Record(r, O::kRequireInput, key, method, params);
   };
-  t.add_content_json = [](const mcpp_result* r, mcpp_str json) {
-    Op o(r, ResultOp::kAddContentJson);
-    o.w.Str(V(json));
-    return o.Commit();
-  };
-  t.set_structured_json = [](const mcpp_result* r, mcpp_str json) {
-    Op o(r, ResultOp::kSetStructuredJson);
-    o.w.Str(V(json));
-    return o.Commit();
-  };
-  t.set_is_error = [](const mcpp_result* r, uint8_t is_error) {
-    Op o(r, ResultOp::kSetIsError);
-    o.w.U8(is_error);
-    return o.Commit();
-  };
-  t.set_role = [](const mcpp_result* r, int32_t role) {
-    Op o(r, ResultOp::kSetRole);
-    o.w.I32(role);
-    return o.Commit();
-  };
-  t.set_description = [](const mcpp_result* r, mcpp_str text) {
-    Op o(r, ResultOp::kSetDescription);
-    o.w.Str(V(text));
-    return o.Commit();
-  };
-  t.add_text_contents = [](const mcpp_result* r, const char* uri, const char* mime, mcpp_str text) {
-    Op o(r, ResultOp::kAddTextContents);
-    o.w.OptStr(uri);
-    o.w.OptStr(mime);
-    o.w.Str(V(text));
-    return o.Commit();
-  };
-  t.add_blob_contents = [](const mcpp_result* r, const char* uri, const char* mime, mcpp_bytes data) {
-    Op o(r, ResultOp::kAddBlobContents);
-    o.w.OptStr(uri);
-    o.w.OptStr(mime);
-    o.w.Str(V(data));
-    return o.Commit();
-  };
-  t.set_meta_json = [](const mcpp_result* r, mcpp_str json) {
-    Op o(r, ResultOp::kSetMetaJson);
-    o.w.Str(V(json));
-    return o.Commit();
-  };
-  t.require_input = [](const mcpp_result* r, const char* key, const char* method, mcpp_str params) {
-    Op o(r, ResultOp::kRequireInput);
-    o.w.OptStr(key);
-    o.w.OptStr(method);
-    o.w.Str(V(params));
-    return o.Commit();
-  };
-  t.set_request_state = [](const mcpp_result* r, mcpp_str state) {
-    Op o(r, ResultOp::kSetRequestState);
-    o.w.Str(V(state));
-    return o.Commit();
-  };
-  t.add_completion = [](const mcpp_result* r, mcpp_str value) {
-    Op o(r, ResultOp::kAddCompletion);
-    o.w.Str(V(value));
-    return o.Commit();
-  };
-  t.set_completion_info = [](const mcpp_result* r, int64_t total, uint8_t has_more) {
-    Op o(r, ResultOp::kSetCompletionInfo);
-    o.w.I64(total);
-    o.w.U8(has_more);
-    return o.Commit();
+  t.set_request_state = [](Res r, mcpp_str state) { return Record(r, O::kSetRequestState, state); };
+  t.add_completion = [](Res r, mcpp_str value) { return Record(r, O::kAddCompletion, value); };
+  t.set_completion_info = [](Res r, int64_t total, uint8_t has_more) {
+    return Record(r, O::kSetCompletionInfo, total, has_more);
   };
 }
 
