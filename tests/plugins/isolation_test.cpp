@@ -186,6 +186,26 @@ TEST_CASE("isolation: a leaking plugin under address_space_mb dies of it alone a
 }
 #endif
 
+TEST_CASE("isolation: the runner starts under the configured resource limits", "[isolation]") {
+  Host h(100, true, WithCrashing([](mcph::PluginConfig& p) {
+    p.isolation.cpu_seconds = 3600;
+    p.isolation.open_files = 64;
+#if !defined(__SANITIZE_ADDRESS__)
+    p.isolation.address_space_mb = 2048;
+#endif
+  }));
+  h.Initialize();
+  const std::string limits = Text(h.Call(Call("1", "crash__limits"), "1"));
+  CHECK_THAT(limits, Catch::Contains("cpu=3600") && Catch::Contains("nofile=64"));
+#if !defined(__SANITIZE_ADDRESS__)
+  CHECK_THAT(limits, Catch::Contains("as=" + std::to_string(2048ull << 20)));
+#endif
+  // Without limits, the runner inherits the host's.
+  Host plain(100, true, WithCrashing());
+  plain.Initialize();
+  CHECK_THAT(Text(plain.Call(Call("1", "crash__limits"), "1")), !Catch::Contains("nofile=64"));
+}
+
 TEST_CASE("isolation: a plugin file that is not a plugin fails to load with the runner's reason", "[isolation]") {
   HostConfig cfg;
   cfg.server.workers = 2;
