@@ -155,3 +155,19 @@ TEST_CASE("IsValidUtf8 is strict", "[util]") {
   CHECK_FALSE(IsValidUtf8("\xE2\x28\xA1"));        // bad continuation
   CHECK_FALSE(IsValidUtf8("ok\xC3"));              // truncated after valid text
 }
+
+TEST_CASE("ToJson prints integer ids as the Writer does", "[unit][json]") {
+  // ToJson skips the Writer for integers; the digits must be the same.
+  for (const char* text : {"0", "-1", "42", "9007199254740993", "-9223372036854775808", "18446744073709551615",
+                           "1.0", "1e3", "-0", "\"7\""}) {
+    rapidjson::Document d;
+    REQUIRE(ParseJson(text, d).ok());
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    d.Accept(w);
+    CHECK(mcph::ToJson(d) == std::string(buf.GetString(), buf.GetSize()));
+  }
+  rapidjson::Document d;
+  REQUIRE(ParseJson("123", d).ok());
+  CHECK(mcph::ToJson(d) == "123");
+}

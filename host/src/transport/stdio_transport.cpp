@@ -118,7 +118,7 @@ std::shared_ptr<Connection> StdioTransport::RecordingConnection(std::string_view
 }
 
 void StdioTransport::HandleLine(std::string_view text, Clock::time_point arrived) {
-  rapidjson::Document doc;
+  PooledDocument& doc = parse_.Fresh();
   if (!ParseJson(text, doc).ok()) {
     // The dispatcher parses it again to word the error (rare: bad input only).
     dispatcher_.HandleMessage(text, RecordingConnection("other", false, arrived));

@@ -30,6 +30,7 @@
 
 #include "protocol/connection.h"
 #include "protocol/dispatcher.h"
+#include "util/json.h"
 
 namespace mcph {
 
@@ -70,6 +71,7 @@ class StdioTransport {
   std::shared_ptr<FdOutbound> out_;
   std::shared_ptr<Connection> conn_;
   std::shared_ptr<Metrics> metrics_;
+  ParseBuffers parse_;  // the reader's: each line parses into these, no malloc for small ones
 };
 
 }  // namespace mcph

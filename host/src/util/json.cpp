@@ -29,21 +29,26 @@ bool DepthWithin(std::string_view text, int limit) {
 constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag |
                                  rapidjson::kParseIterativeFlag;
 
-}  // namespace
-
-Status ParseJson(std::string_view text, rapidjson::Document& doc) {
+// The one parse of both Document kinds.
+template <class Doc>
+Status ParseInto(std::string_view text, Doc& doc) {
   // A raw NUL is never valid JSON, and RapidJSON would take it for the end
   // of the text (so "{}\0junk" would pass).
   if (text.find('\0') != std::string_view::npos) return Status::Error("invalid JSON: it contains a NUL byte");
   if (!DepthWithin(text, kMaxJsonDepth))
     return Status::Error("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  doc.Parse<kParseFlags>(text.data(), text.size());
+  doc.template Parse<kParseFlags>(text.data(), text.size());
   if (doc.HasParseError()) {
     return Status::Error("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
                          rapidjson::GetParseError_En(doc.GetParseError()));
   }
   return Status::Ok();
 }
+
+}  // namespace
+
+Status ParseJson(std::string_view text, rapidjson::Document& doc) { return ParseInto(text, doc); }
+Status ParseJson(std::string_view text, PooledDocument& doc) { return ParseInto(text, doc); }
 
 bool IsValidJson(std::string_view text) {
   rapidjson::Document doc;
@@ -59,6 +64,10 @@ std::string CompactJson(std::string_view text, const rapidjson::Value& parsed) {
 }
 
 std::string ToJson(const rapidjson::Value& v) {
+  // Request ids are mostly integers: the same digits the Writer would print,
+  // without its 256-byte buffer.
+  if (v.IsInt64()) return std::to_string(v.GetInt64());
+  if (v.IsUint64()) return std::to_string(v.GetUint64());
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   v.Accept(w);
