@@ -62,6 +62,17 @@ int32_t MCPP_CALL ProxyComplete(void* ud, const mcpp_call* call, const char* nam
                            std::string_view(context.data, context.size)});
 }
 
+// How long create() and register_capabilities() may take in a runner.
+constexpr std::chrono::milliseconds kLifecycleLimit(30000);
+
+// Bounds blocking reads on `fd` (0 = no bound).
+void SetReadTimeout(int fd, std::chrono::milliseconds limit) {
+  struct timeval tv {};
+  tv.tv_sec = static_cast<time_t>(limit.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((limit.count() % 1000) * 1000);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
 std::string DescribeExit(int status) {
   if (WIFSIGNALED(status)) {
     int sig = WTERMSIG(status);
@@ -168,6 +179,9 @@ Result<RemotePlugin::Conn> RemotePlugin::Launch(bool create) {
   }
   ::close(sv[1]);
   Conn conn{sv[0], pid};
+  // A plugin stuck in loading or create() fails the start instead of holding
+  // the thread: reads give up after the lifecycle limit (cleared below).
+  SetReadTimeout(conn.fd, kLifecycleLimit);
   starts_.fetch_add(1);
 
   auto fail = [&](const std::string& why) -> Status {
@@ -234,6 +248,7 @@ Result<RemotePlugin::Conn> RemotePlugin::Launch(bool create) {
     };
     desc_.destroy = [](void* self) { static_cast<RemotePlugin*>(self)->Destroy(); };
     desc_.get_extension = nullptr;
+    SetReadTimeout(conn.fd, std::chrono::milliseconds(0));
     return conn;
   }
   tag = next_tag_++;
@@ -247,6 +262,7 @@ Result<RemotePlugin::Conn> RemotePlugin::Launch(bool create) {
   (void)wire::ReadHeader(rc);
   status = rc.I32();
   if (status != MCPP_OK) return fail("create() failed with status " + std::to_string(status));
+  SetReadTimeout(conn.fd, std::chrono::milliseconds(0));
   return conn;
 }
 
@@ -267,8 +283,9 @@ int32_t RemotePlugin::Create(const mcpp_host* host, const mcpp_init_params* para
     std::lock_guard lock(mu_);
     fd = conn_.fd;
   }
-  // The supervisor is not reading yet: read the answer here.
+  // The supervisor is not reading yet: read the answer here (bounded).
   int32_t status = MCPP_ERR_INTERNAL;
+  SetReadTimeout(fd, kLifecycleLimit);
   if (Send(fd, w)) {
     while (wire::ReadFrame(fd, body, wire::kFrameOverhead)) {
       wire::Reader r(body);
@@ -286,6 +303,7 @@ int32_t RemotePlugin::Create(const mcpp_host* host, const mcpp_init_params* para
       }
     }
   }
+  SetReadTimeout(fd, std::chrono::milliseconds(0));
   if (status != MCPP_OK) {
     StopRunner();
     return status;
@@ -335,7 +353,12 @@ int32_t RemotePlugin::Register(const mcpp_registrar* reg) {
   }
   // A runner that is down registers nothing: its capabilities are withdrawn
   // until the supervisor has it back (and asks for a new registration).
-  if (!Request(w, tag, p, why)) return MCPP_OK;
+  if (!Request(w, tag, p, why, kLifecycleLimit)) {
+    // A runner stuck in register_capabilities would hold the lifecycle
+    // thread (and every reload) forever: end it; the supervisor restarts it.
+    if (p.body.empty() && !p.lost) KillRunner("did not finish register_capabilities within 30 s");
+    return MCPP_OK;
+  }
   wire::Reader r(p.body);
   (void)wire::ReadHeader(r);
   const int32_t status = r.I32();
@@ -740,6 +763,13 @@ void RemotePlugin::Supervise() {
       down_reason_ = how + " (restart failed: " + next.error() + ")";
     }
   }
+}
+
+void RemotePlugin::KillRunner(const std::string& why) {
+  std::lock_guard lock(mu_);
+  if (state_ != State::kUp || conn_.pid <= 0) return;
+  spdlog::error("plugin {}: its process {} {}; killing it", name_, conn_.pid, why);
+  ::kill(conn_.pid, SIGKILL);
 }
 
 void RemotePlugin::Destroy() {

@@ -127,6 +127,8 @@ class RemotePlugin {
   bool Dispatch(std::string_view body);
   std::string Reap(Conn conn);
   void FailAll(const std::string& why);
+  // SIGKILLs the running runner (the supervisor then restarts it).
+  void KillRunner(const std::string& why);
   void StopRunner();
 
   std::string path_;
