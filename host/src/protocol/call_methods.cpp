@@ -728,7 +728,10 @@ MethodResult CallTool(ServerState& s, RequestContext& rc, const Params& p) {
   }
 
   std::string args_json = ToJson(*args);
-  std::string binding = RequestStateSealer::Binding(rc.method, tool->exposed_name, args_json);
+  // The binding (a SHA-256 of the arguments) seals and checks 2026-07-28
+  // requestState only: legacy calls never need it.
+  std::string binding = rc.era == Era::kModern ? RequestStateSealer::Binding(rc.method, tool->exposed_name, args_json)
+                                               : std::string();
   CallInfo retry;
   if (rc.era == Era::kModern) {
     if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) {
@@ -773,7 +776,8 @@ MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {
                         "Missing required argument '" + a.name + "' for prompt '" + prompt->exposed_name + "'");
   }
   std::string args_json = args ? ToJson(*args) : "{}";
-  std::string binding = RequestStateSealer::Binding(rc.method, prompt->exposed_name, args_json);
+  std::string binding = rc.era == Era::kModern ? RequestStateSealer::Binding(rc.method, prompt->exposed_name, args_json)
+                                               : std::string();
   CallInfo retry;
   if (rc.era == Era::kModern) {
     if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) return bad;
@@ -840,7 +844,7 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
   const CatalogTemplate* tmpl = res ? nullptr : catalog->MatchTemplate(uri, vars);
   if (!res && !tmpl) return ResourceNotFound(rc, uri);
   const PluginInstance& plugin = res ? *res->plugin : *tmpl->plugin;
-  std::string binding = RequestStateSealer::Binding(rc.method, uri, {});
+  std::string binding = rc.era == Era::kModern ? RequestStateSealer::Binding(rc.method, uri, {}) : std::string();
   CallInfo retry;
   if (rc.era == Era::kModern) {
     if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) return bad;
