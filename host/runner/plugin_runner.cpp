@@ -36,6 +36,7 @@
 
 #include "plugins/isolation/wire.h"
 #include "plugins/plugin_library.h"
+#include "util/allocator_tuning.h"
 
 namespace {
 
@@ -385,6 +386,7 @@ class Pool {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mcph::TuneAllocatorForLargeMessages();  // results pass through here too
   for (int i = 1; i + 1 < argc; ++i)
     if (std::strcmp(argv[i], "--fd") == 0) g_fd = std::atoi(argv[i + 1]);
   if (::fcntl(g_fd, F_GETFD) < 0) {

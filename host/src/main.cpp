@@ -23,6 +23,7 @@
 #include "runtime/host_runtime.h"
 #include "transport/http/http_server.h"
 #include "transport/stdio_transport.h"
+#include "util/allocator_tuning.h"
 #include "util/json.h"
 
 #include <rapidjson/prettywriter.h>
@@ -200,6 +201,7 @@ int Serve(HostConfig config, bool strict) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  mcph::TuneAllocatorForLargeMessages();
   CLI::App app{"mcp-host: an MCP server that hosts C-ABI plugins"};
   app.set_version_flag("--version", std::string("mcp-host ") + MCPHOST_VERSION + " (plugin ABI " +
                                         std::to_string(MCPP_ABI_VERSION) + ")");

@@ -130,6 +130,8 @@ extern std::function<void()> g_before_commit_hook;
 bool valid_utf8(std::string_view s);
 /** Decodes like Node's Buffer.toString('utf8'): invalid sequences become U+FFFD. */
 std::string sanitize_utf8(std::string_view s);
+/** The same for a string the caller gives up: returned as it is when valid (no copy). */
+std::string sanitize_utf8_owned(std::string s);
 /** JSON string literal as JSON.stringify writes it. */
 void json_quote(std::string& out, std::string_view s);
 std::string json_quote(std::string_view s);

@@ -454,7 +454,7 @@ void FilesystemPlugin::read_text_file(mcpp::Call&, const Roots& roots,
   else if (head != 0)
     text = read_head(fd.get(), r.abs, head, cfg_.max_read_bytes);
   else
-    text = sanitize_utf8(read_all(fd.get(), r.abs, cfg_.max_read_bytes));
+    text = sanitize_utf8_owned(read_all(fd.get(), r.abs, cfg_.max_read_bytes));
   out.add_text(text);
 }
 

@@ -84,6 +84,14 @@ size_t utf16_length(std::string_view s) {
 
 bool valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
+    // Text is mostly ASCII: skip it 8 bytes at a time (no byte has the top bit).
+    while (i + 8 <= s.size()) {
+      uint64_t block;
+      std::memcpy(&block, s.data() + i, 8);
+      if (block & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       ++i;
@@ -95,6 +103,11 @@ bool valid_utf8(std::string_view s) {
     i += len;
   }
   return true;
+}
+
+std::string sanitize_utf8_owned(std::string s) {
+  if (valid_utf8(s)) return s;  // the common case: moved out, no copy of a large file
+  return sanitize_utf8(std::string_view(s));
 }
 
 std::string sanitize_utf8(std::string_view s) {

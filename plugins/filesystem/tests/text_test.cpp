@@ -45,6 +45,19 @@ TEST_CASE("UTF-8 checks and Node-style replacement", "[text]") {
   CHECK_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   CHECK_FALSE(valid_utf8("\xFF"));
   CHECK(sanitize_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+  // The owned variant keeps a valid buffer (no copy) and repairs an invalid one;
+  // long ASCII runs are skipped in blocks, so check bytes at every offset.
+  std::string big(4096 + 3, 'x');
+  const char* before = big.data();
+  std::string kept = sanitize_utf8_owned(std::move(big));
+  CHECK(kept.data() == before);
+  for (size_t at = 0; at < 20; ++at) {
+    std::string s(20, 'a');
+    s[at] = '\xFF';
+    std::string want = s.substr(0, at) + "\xEF\xBF\xBD" + s.substr(at + 1);
+    CHECK(sanitize_utf8_owned(s) == want);
+    CHECK(sanitize_utf8(s) == want);
+  }
   CHECK(sanitize_utf8("\xE2\x82\n") == "\xEF\xBF\xBD\n");  // one U+FFFD for a truncated sequence
   CHECK(sanitize_utf8("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
