@@ -25,6 +25,12 @@ std::string Describe(const std::string& path, const std::string& what) {
   return "plugin " + path + ": " + what;
 }
 
+Status CheckReadable(const std::string& path) {
+  std::ifstream probe(path, std::ios::binary);
+  if (!probe) return Status::Error(Describe(path, "file not found or not readable"));
+  return Status::Ok();
+}
+
 // Looks the entry symbol up in the file's export table without loading it.
 Status CheckEntrySymbol(const std::string& path) {
 #if defined(_WIN32)
@@ -92,10 +98,7 @@ PluginLibrary::FileId PluginLibrary::Identify(const std::string& path) {
 bool PluginLibrary::FileChanged() const { return !(Identify(path_) == file_id_); }
 
 Result<std::shared_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& path, bool private_copy) {
-  {
-    std::ifstream probe(path, std::ios::binary);
-    if (!probe) return Status::Error(Describe(path, "file not found or not readable"));
-  }
+  if (Status s = CheckReadable(path); !s.ok()) return s;
   if (Status s = CheckEntrySymbol(path); !s.ok()) return s;
 
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
@@ -163,10 +166,7 @@ Result<std::shared_ptr<PluginLibrary>> PluginLibrary::Open(const std::string& pa
 Result<std::shared_ptr<PluginLibrary>> PluginLibrary::OpenIsolated(const std::string& path,
                                                                    const ProcessIsolation& options, int workers,
                                                                    uint64_t max_result_bytes) {
-  {
-    std::ifstream probe(path, std::ios::binary);
-    if (!probe) return Status::Error(Describe(path, "file not found or not readable"));
-  }
+  if (Status s = CheckReadable(path); !s.ok()) return s;
   auto remote = RemotePlugin::Start(path, options, workers, max_result_bytes);
   if (!remote.ok()) return remote.status();
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());

@@ -189,33 +189,14 @@ Result<RemotePlugin::Conn> RemotePlugin::Launch(bool create) {
     std::string how = Reap(conn);
     return Status::Error("plugin " + path_ + ": " + why + (how.empty() ? "" : " (the runner " + how + ")"));
   };
-  // Reads frames until the answer to `tag`, logging the runner's log lines.
-  const uint64_t max_body = max_result_bytes_ + wire::kFrameOverhead;
-  auto await = [&](uint64_t tag, std::string& body) -> bool {
-    while (wire::ReadFrame(conn.fd, body, max_body)) {
-      wire::Reader r(body);
-      auto h = wire::ReadHeader(r);
-      if (!h) return false;
-      if (h->type == Msg::kHostLog) {
-        int32_t level = r.I32();
-        std::string_view text = r.Str();
-        if (host_) host_->log(host_, level, S(text));
-        else spdlog::info("[{}] {}", path_, text);
-        continue;
-      }
-      if (h->tag == tag) return true;
-      // Anything else (a list_changed from create()) waits for the registration that follows.
-    }
-    return false;
-  };
-
   std::string body;
   uint64_t tag = next_tag_++;
   wire::Writer open(Msg::kOpen, tag);
   open.Str(path_);
   open.U32(static_cast<uint32_t>(workers_));
   open.U64(max_result_bytes_);
-  if (!wire::WriteFrame(conn.fd, open.Frame()) || !await(tag, body)) return fail("the runner did not start");
+  if (!wire::WriteFrame(conn.fd, open.Frame()) || !AwaitAnswer(conn.fd, tag, body))
+    return fail("the runner did not start");
   wire::Reader r(body);
   (void)wire::ReadHeader(r);
   int32_t status = r.I32();
@@ -251,19 +232,45 @@ Result<RemotePlugin::Conn> RemotePlugin::Launch(bool create) {
     SetReadTimeout(conn.fd, std::chrono::milliseconds(0));
     return conn;
   }
-  tag = next_tag_++;
-  wire::Writer make(Msg::kCreate, tag);
-  make.Str(config_json_);
-  make.Str(alias_);
-  make.Str(plugin_path_);
-  make.Str(host_ && host_->host_version ? host_->host_version : "");
-  if (!wire::WriteFrame(conn.fd, make.Frame()) || !await(tag, body)) return fail("the runner died in create()");
-  wire::Reader rc(body);
-  (void)wire::ReadHeader(rc);
-  status = rc.I32();
-  if (status != MCPP_OK) return fail("create() failed with status " + std::to_string(status));
+  std::optional<int32_t> created = CreateIn(conn.fd);
+  if (!created) return fail("the runner died in create()");
+  if (*created != MCPP_OK) return fail("create() failed with status " + std::to_string(*created));
   SetReadTimeout(conn.fd, std::chrono::milliseconds(0));
   return conn;
+}
+
+bool RemotePlugin::AwaitAnswer(int fd, uint64_t tag, std::string& body) {
+  while (wire::ReadFrame(fd, body, max_result_bytes_ + wire::kFrameOverhead)) {
+    wire::Reader r(body);
+    auto h = wire::ReadHeader(r);
+    if (!h) return false;
+    if (h->type == Msg::kHostLog) {
+      int32_t level = r.I32();
+      std::string_view text = r.Str();
+      if (host_) host_->log(host_, level, S(text));
+      else spdlog::info("[{}] {}", path_, text);
+      continue;
+    }
+    if (h->tag == tag) return true;
+    // Anything else (a list_changed from create()) waits for the registration that follows.
+  }
+  return false;
+}
+
+std::optional<int32_t> RemotePlugin::CreateIn(int fd) {
+  const uint64_t tag = next_tag_++;
+  wire::Writer w(Msg::kCreate, tag);
+  w.Str(config_json_);
+  w.Str(alias_);
+  w.Str(plugin_path_);
+  w.Str(host_ && host_->host_version ? host_->host_version : "");
+  std::string body;
+  if (!Send(fd, w) || !AwaitAnswer(fd, tag, body)) return std::nullopt;
+  wire::Reader r(body);
+  (void)wire::ReadHeader(r);
+  const int32_t status = r.I32();
+  if (!r.ok()) return std::nullopt;
+  return status;
 }
 
 int32_t RemotePlugin::Create(const mcpp_host* host, const mcpp_init_params* params, void** instance) {
@@ -271,38 +278,14 @@ int32_t RemotePlugin::Create(const mcpp_host* host, const mcpp_init_params* para
   config_json_.assign(params->config_json.data, params->config_json.size);
   alias_ = params->alias ? params->alias : "";
   plugin_path_ = params->plugin_path ? params->plugin_path : path_;
-  std::string body;
-  uint64_t tag = next_tag_++;
-  wire::Writer w(Msg::kCreate, tag);
-  w.Str(config_json_);
-  w.Str(alias_);
-  w.Str(plugin_path_);
-  w.Str(host->host_version ? host->host_version : "");
   int fd;
   {
     std::lock_guard lock(mu_);
     fd = conn_.fd;
   }
   // The supervisor is not reading yet: read the answer here (bounded).
-  int32_t status = MCPP_ERR_INTERNAL;
   SetReadTimeout(fd, kLifecycleLimit);
-  if (Send(fd, w)) {
-    while (wire::ReadFrame(fd, body, wire::kFrameOverhead)) {
-      wire::Reader r(body);
-      auto h = wire::ReadHeader(r);
-      if (!h) break;
-      if (h->type == Msg::kHostLog) {
-        int32_t level = r.I32();
-        std::string_view text = r.Str();
-        host_->log(host_, level, S(text));
-        continue;
-      }
-      if (h->tag == tag && h->type == Msg::kStatus) {
-        status = r.I32();
-        break;
-      }
-    }
-  }
+  const int32_t status = CreateIn(fd).value_or(MCPP_ERR_INTERNAL);
   SetReadTimeout(fd, std::chrono::milliseconds(0));
   if (status != MCPP_OK) {
     StopRunner();

@@ -41,6 +41,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -122,6 +123,12 @@ class RemotePlugin {
   bool Request(wire::Writer& w, uint64_t tag, Pending& p, std::string& why,
                std::chrono::milliseconds limit = std::chrono::milliseconds(0));
   bool Send(int fd, wire::Writer& w);
+  // Before the supervisor reads `fd`: reads frames until the answer to `tag`
+  // (logging the runner's log lines meanwhile). False when the runner died.
+  bool AwaitAnswer(int fd, uint64_t tag, std::string& body);
+  // Has the runner on `fd` run create() with what Create() was given: its
+  // status, or nothing when the runner died first.
+  std::optional<int32_t> CreateIn(int fd);
   int32_t Finish(const HandlerRef& ref, const mcpp_call* call, const mcpp_result* result, Pending& p);
   void Supervise();
   bool Dispatch(std::string_view body);
