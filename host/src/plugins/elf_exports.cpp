@@ -2,12 +2,16 @@
 #include "plugins/elf_exports.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <link.h>  // ElfW: the native ELF class
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <iterator>
+#include <string>
 
 namespace mcph {
 namespace {
@@ -34,6 +38,47 @@ uint16_t NativeMachine() {
   return machine;
 }
 
+// A read-only private mapping of a whole file. Mapped, not read: only the
+// pages the checks touch (headers, .dynsym, .dynstr) are faulted in, so a
+// 15 MB plugin with debug info costs a few pages instead of a 15 MB copy
+// (which was most of the host's start-up time and peak RSS).
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      size_ = static_cast<uint64_t>(st.st_size);
+      ok_ = true;
+      if (size_ > 0) {
+        void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+          ok_ = false;
+          size_ = 0;
+        } else {
+          data_ = static_cast<const char*>(p);
+        }
+      }
+    }
+    ::close(fd);
+  }
+  ~MappedFile() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  bool ok() const { return ok_; }
+  const char* data() const { return data_; }
+  uint64_t size() const { return size_; }
+
+ private:
+  const char* data_ = nullptr;
+  uint64_t size_ = 0;
+  bool ok_ = false;
+};
+
 // Whether [offset, offset + count * size) lies inside a file of `total` bytes.
 bool Within(uint64_t total, uint64_t offset, uint64_t count, uint64_t size) {
   if (offset > total || size == 0) return count == 0 && offset <= total;
@@ -43,12 +88,11 @@ bool Within(uint64_t total, uint64_t offset, uint64_t count, uint64_t size) {
 }  // namespace
 
 ElfExport FindElfExport(const std::string& path, std::string_view function, std::string& why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const MappedFile bytes(path);
+  if (!bytes.ok()) {
     why = "cannot be read";
     return ElfExport::kNotLoadable;
   }
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const uint64_t size = bytes.size();
   Ehdr h{};
   if (size < sizeof h || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0) {

@@ -1,11 +1,15 @@
-// request_state_seal.cpp - see request_state_seal.h. HMAC, SHA-256 and
-// random bytes come from OpenSSL's libcrypto.
+// request_state_seal.cpp - see request_state_seal.h. HMAC and SHA-256 come
+// from OpenSSL's libcrypto; random bytes from the kernel (getrandom), so a
+// host that never seals a requestState never initialises libcrypto (its
+// DRBG and provider set-up fault in megabytes at start).
 #include "protocol/request_state_seal.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
+
+#include <cerrno>
 
 #include <chrono>
 #include <stdexcept>
@@ -24,8 +28,15 @@ int64_t NowMs() {
 
 std::string RandomBytes(size_t n) {
   std::string out(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
-    throw std::runtime_error("RAND_bytes failed: no entropy for the requestState key");
+  size_t done = 0;
+  while (done < n) {
+    ssize_t got = ::getrandom(out.data() + done, n - done, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("getrandom failed: no entropy for the requestState key");
+    }
+    done += static_cast<size_t>(got);
+  }
   return out;
 }
 
