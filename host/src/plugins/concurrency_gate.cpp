@@ -20,6 +20,14 @@ void ConcurrencyGate::Submit(Step step, const Post& post) {
   waiting_.push_back(std::move(step));
 }
 
+bool ConcurrencyGate::TryEnter() {
+  if (limit_ <= 0) return true;
+  int pending = pending_.load(std::memory_order_relaxed);
+  while (pending < limit_)
+    if (pending_.compare_exchange_weak(pending, pending + 1, std::memory_order_acq_rel)) return true;
+  return false;
+}
+
 void ConcurrencyGate::Done(const Post& post) {
   if (limit_ <= 0 || pending_.fetch_sub(1, std::memory_order_acq_rel) <= limit_) return;
   std::unique_lock lock(mu_);

@@ -30,6 +30,10 @@ class ConcurrencyGate {
 
   // Runs `step` through `post` now, or later when a running call calls Done.
   void Submit(Step step, const Post& post);
+  // Admits a call now if the plugin has a free slot (true: the caller runs
+  // it itself and must call Done after); never queues. For the stdio
+  // reader's inline steps (protocol/inline_step.h).
+  bool TryEnter();
   // A submitted step finished with the plugin: starts the next waiting one.
   void Done(const Post& post);
 

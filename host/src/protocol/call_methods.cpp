@@ -26,6 +26,7 @@
 // Every tools/call that names a known tool counts one call on the tool's
 // counters (mcp_tool_calls_total), and one error (mcp_tool_errors_total) when
 // its answer is an error: an isError result or a JSON-RPC error.
+#include <atomic>
 #include <rapidjson/schema.h>
 #include <spdlog/spdlog.h>
 
@@ -37,6 +38,7 @@
 
 #include "observability/metrics.h"
 #include "protocol/errors.h"
+#include "protocol/inline_step.h"
 #include "protocol/input_relay.h"
 #include "protocol/methods.h"
 #include "plugins/result_builder.h"
@@ -137,7 +139,7 @@ struct Job {
   const Work work;
   // Kept alive by the catalog snapshot that every Work captures.
   const PluginInstance& plugin;
-  int round = 0;
+  std::atomic<int> round{0};  // read by an inline step's watcher (inline_step.h)
   // Touched only by the thread that starts or ends a round (never two at once).
   std::optional<boost::asio::steady_timer> deadline;
 };
@@ -191,7 +193,24 @@ void RunRound(const std::shared_ptr<Job>& job);
 // Starts the job's next round: arms its deadline, and queues it behind the
 // plugin's gate (it runs on the pool when the plugin has a free slot).
 void StartRound(const std::shared_ptr<Job>& job) {
-  if (const int64_t ms = job->call->timeout_ms(); ms > 0) {
+  const int64_t ms = job->call->timeout_ms();
+  // The stdio reader runs the round itself when the plugin has a free slot,
+  // and its watcher keeps the deadline (inline_step.h): no pool hand-off and
+  // no timer to arm and cancel.
+  if (InlineStepSlot::CanPark() && job->plugin.gate().TryEnter()) {
+    InlineStep step;
+    step.run = [job] { RunRound(job); };
+    if (ms > 0) {
+      step.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+      step.expire = [weak = std::weak_ptr<Job>(job), round = job->round.load()] {
+        // Only this round's deadline: a later round has its own.
+        if (auto j = weak.lock(); j && j->round.load() == round) DeadlinePassed(*j);
+      };
+    }
+    InlineStepSlot::Park(std::move(step));
+    return;
+  }
+  if (ms > 0) {
     if (!job->deadline) job->deadline.emplace(job->s.pool.get_executor());
     job->deadline->expires_after(std::chrono::milliseconds(ms));
     job->deadline->async_wait([weak = std::weak_ptr<Job>(job)](const boost::system::error_code& ec) {
