@@ -65,7 +65,8 @@ class Exchange : public Outbound, public PendingListener, public std::enable_sha
   bool answered() const { return answered_.load(std::memory_order_acquire); }
   // 202 Accepted with no body (the POST held only notifications or responses).
   void Accept();
-  // Starts watching for a disconnect while the answer is pending.
+  // Starts watching for a disconnect while the answer is pending (on the
+  // connection's thread).
   void Watch();
 
   // Keep-alive period of quiet SSE replies (same 15 s as the standalone

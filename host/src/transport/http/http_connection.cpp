@@ -5,38 +5,80 @@
 #include <sys/socket.h>
 
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
+#include <charconv>
 #include <cstdio>
 
 namespace mcph::http {
 
 namespace bhttp = beast::http;
 
-std::string FormatHead(int status, const std::string& content_type, const HeaderList& headers,
-                       std::optional<size_t> content_length, bool chunked, bool close) {
-  std::string out;
-  out.reserve(256);
+namespace {
+
+// Appends the status line and headers to `out` (no temporaries: this runs
+// once per response).
+void AppendHead(std::string& out, int status, std::string_view content_type, const HeaderList& headers,
+                std::optional<size_t> content_length, bool chunked, bool close) {
+  char num[24];
   out += "HTTP/1.1 ";
-  out += std::to_string(status);
+  auto [end, ec] = std::to_chars(num, num + sizeof num, status);
+  out.append(num, end);
   out += ' ';
   beast::string_view reason = bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(status)));
   out.append(reason.data(), reason.size());
   out += "\r\nServer: mcp-host\r\n";
-  if (!content_type.empty()) out += "Content-Type: " + content_type + "\r\n";
-  for (const auto& [k, v] : headers) out += k + ": " + v + "\r\n";
-  if (chunked) out += "Transfer-Encoding: chunked\r\n";
-  else out += "Content-Length: " + std::to_string(content_length.value_or(0)) + "\r\n";
+  if (!content_type.empty()) {
+    out += "Content-Type: ";
+    out += content_type;
+    out += "\r\n";
+  }
+  for (const auto& [k, v] : headers) {
+    out += k;
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  }
+  if (chunked) {
+    out += "Transfer-Encoding: chunked\r\n";
+  } else {
+    out += "Content-Length: ";
+    end = std::to_chars(num, num + sizeof num, content_length.value_or(0)).ptr;
+    out.append(num, end);
+    out += "\r\n";
+  }
   if (close) out += "Connection: close\r\n";
   out += "\r\n";
+}
+
+size_t HeadSize(std::string_view content_type, const HeaderList& headers) {
+  size_t n = 128 + content_type.size();
+  for (const auto& [k, v] : headers) n += k.size() + v.size() + 4;
+  return n;
+}
+
+}  // namespace
+
+std::string FormatHead(int status, const std::string& content_type, const HeaderList& headers,
+                       std::optional<size_t> content_length, bool chunked, bool close) {
+  std::string out;
+  out.reserve(HeadSize(content_type, headers));
+  AppendHead(out, status, content_type, headers, content_length, chunked, close);
   return out;
 }
 
 HttpConnection::HttpConnection(tcp::socket socket, RequestHandler& handler,
                                std::shared_ptr<ConnectionRegistry> registry, const ConnectionLimits& limits)
-    : stream_(std::move(socket)), handler_(handler), registry_(std::move(registry)), limits_(limits) {
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      handler_(handler),
+      registry_(std::move(registry)),
+      limits_(limits) {
   beast::error_code ec;
-  stream_.socket().set_option(tcp::no_delay(true), ec);
+  socket_.set_option(tcp::no_delay(true), ec);
+  // Writes are tried at once (DoWrite): they must fail with would_block, not wait.
+  socket_.non_blocking(true, ec);
 }
 
 HttpConnection::~HttpConnection() { registry_->Closed(this); }
@@ -57,24 +99,33 @@ void HttpConnection::ReadNext() {
   parser_->body_limit(limits_.max_body_bytes);
   if (buffer_.size() > 0) return ReadHeader();
   // Idle: wait for the first byte of the next request.
-  stream_.expires_after(limits_.idle_timeout);
-  stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+  SetDeadline(limits_.idle_timeout);
+  socket_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
     if (ec) return self->OnReadError(ec);
     self->buffer_.commit(n);
     self->ReadHeader();
   });
 }
 
+bool HttpConnection::BufferedHeaderComplete() const {
+  auto data = buffer_.data();
+  std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+  return bytes.find("\r\n\r\n") != std::string_view::npos;
+}
+
 void HttpConnection::ReadHeader() {
-  stream_.expires_after(limits_.header_timeout);
-  bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+  // A header block already buffered whole parses without waiting: no deadline.
+  if (BufferedHeaderComplete()) ClearDeadline();
+  else SetDeadline(limits_.header_timeout);
+  bhttp::async_read_header(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
     if (ec) return self->OnReadError(ec);
     auto& req = self->parser_->get();
     auto expect = req[bhttp::field::expect];
     if (beast::iequals(expect, "100-continue") && !self->parser_->is_done()) {
-      self->stream_.expires_after(self->limits_.write_timeout);
+      self->SetDeadline(self->limits_.write_timeout);
       static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      net::async_write(self->stream_, net::buffer(kContinue), [self](beast::error_code wec, size_t) {
+      net::async_write(self->socket_, net::buffer(kContinue), [self](beast::error_code wec, size_t) {
+        self->ClearDeadline();
         if (wec) return self->OnReadError(wec);
         self->ReadBody();
       });
@@ -86,8 +137,11 @@ void HttpConnection::ReadHeader() {
 
 void HttpConnection::ReadBody() {
   if (parser_->is_done()) return Dispatch();
-  stream_.expires_after(limits_.body_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+  // A body already buffered whole (the usual case) needs no deadline either.
+  auto remaining = parser_->content_length_remaining();
+  if (remaining && buffer_.size() >= *remaining) ClearDeadline();
+  else SetDeadline(limits_.body_timeout);
+  bhttp::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
     if (ec) return self->OnReadError(ec);
     self->Dispatch();
   });
@@ -120,7 +174,7 @@ void HttpConnection::OnReadError(beast::error_code ec) {
 }
 
 void HttpConnection::Dispatch() {
-  stream_.expires_never();
+  ClearDeadline();
   Request req = parser_->release();
   parser_.reset();
   keep_alive_ = req.keep_alive();
@@ -133,7 +187,10 @@ void HttpConnection::Reply(Response&& r) {
   if (closed_ || !responding_ || response_complete_) return;
   bool close = r.close || !keep_alive_ || handler_.draining();
   close_after_ = close;
-  std::string bytes = FormatHead(r.status, r.content_type, r.headers, r.body.size(), false, close);
+  // Head and body in one buffer, sized once: one write per response.
+  std::string bytes;
+  bytes.reserve(HeadSize(r.content_type, r.headers) + r.body.size());
+  AppendHead(bytes, r.status, r.content_type, r.headers, r.body.size(), false, close);
   bytes += r.body;
   response_complete_ = true;
   Write(std::move(bytes));
@@ -169,28 +226,67 @@ void HttpConnection::Write(std::string bytes) {
 
 void HttpConnection::DoWrite() {
   if (closed_) return;
-  if (out_.empty()) {
-    writing_ = false;
-    if (response_complete_) ResponseDone();
+  while (!out_.empty()) {
+    // Tried at once: a response the socket takes whole (the usual case)
+    // needs no async operation, no completion handler and no deadline.
+    std::string& front = out_.front();
+    beast::error_code ec;
+    size_t n = socket_.write_some(net::buffer(front), ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) {
+      n = 0;
+      ec = {};
+    }
+    if (ec) return Gone();
+    if (n == front.size()) {
+      out_.pop_front();
+      continue;
+    }
+    front.erase(0, n);
+    // The client reads slower than we write: wait for the rest, with a deadline.
+    writing_ = true;
+    SetDeadline(limits_.write_timeout);
+    net::async_write(socket_, net::buffer(front), [self = shared_from_this()](beast::error_code wec, size_t) {
+      self->ClearDeadline();
+      if (wec) return self->Gone();
+      self->out_.pop_front();
+      self->DoWrite();
+    });
     return;
   }
-  writing_ = true;
-  stream_.expires_after(limits_.write_timeout);
-  net::async_write(stream_, net::buffer(out_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
-    self->stream_.expires_never();
-    if (ec) {
-      self->Gone();
-      return;
-    }
-    self->out_.pop_front();
-    self->DoWrite();
+  writing_ = false;
+  if (response_complete_) ResponseDone();
+}
+
+void HttpConnection::SetDeadline(Clock::duration d) {
+  deadline_ = Clock::now() + d;
+  if (deadline_ < armed_for_) ArmTimer(deadline_);
+}
+
+void HttpConnection::ArmTimer(Clock::time_point at) {
+  armed_for_ = at;
+  timer_.expires_at(at);  // cancels the wait for a later time, if any
+  // Weakly: a pending timeout must not keep a finished connection alive.
+  timer_.async_wait([w = weak_from_this(), at](beast::error_code ec) {
+    if (ec) return;  // cancelled: re-armed sooner, or closed
+    if (auto self = w.lock()) self->OnTimer(at);
   });
+}
+
+void HttpConnection::OnTimer(Clock::time_point armed_for) {
+  if (armed_for != armed_for_ || closed_) return;  // superseded by a sooner arming
+  armed_for_ = Clock::time_point::max();
+  if (deadline_ == Clock::time_point::max()) return;  // nothing is waited for now
+  if (Clock::now() < deadline_) return ArmTimer(deadline_);
+  // Timed out. A read (idle, slow header or body) ends the connection
+  // quietly; a write that cannot finish means the client is gone.
+  if (writing_) return Gone();
+  Close();
 }
 
 void HttpConnection::ResponseDone() {
   if (close_after_) {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
     Close();
     return;
   }
@@ -205,14 +301,14 @@ void HttpConnection::SetPending(std::weak_ptr<PendingListener> listener) {
 void HttpConnection::Watch() {
   if (closed_ || !responding_ || response_complete_) return;
   unsigned gen = watch_generation_;
-  stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this(), gen](beast::error_code ec) {
+  socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this(), gen](beast::error_code ec) {
     if (gen != self->watch_generation_ || self->closed_ || !self->responding_) return;
     if (ec) {
       if (ec != net::error::operation_aborted) self->Gone();
       return;
     }
     char c;
-    ssize_t n = ::recv(self->stream_.socket().native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    ssize_t n = ::recv(self->socket_.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
       self->Gone();
     } else if (n < 0) {
@@ -240,8 +336,9 @@ void HttpConnection::Close() {
     pending_.reset();
   }
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-  stream_.socket().close(ec);
+  timer_.cancel();
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
 }
 
 }  // namespace mcph::http

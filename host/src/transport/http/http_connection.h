@@ -11,8 +11,9 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <atomic>
@@ -86,7 +87,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   ~HttpConnection();
 
   void Start();
-  net::any_io_executor executor() { return stream_.get_executor(); }
+  net::any_io_executor executor() { return socket_.get_executor(); }
 
   // The answer to the current request (connection thread only).
   void Reply(Response&& r);
@@ -115,8 +116,22 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void ResponseDone();
   void Watch();
   void Gone();
+  // Timeouts. One timer per connection, re-armed only when it fires or when
+  // a deadline comes before the one it is armed for: arming a timer for
+  // every read and write cost a timer-queue update (and often a
+  // timerfd_settime) several times per request. A request that arrives
+  // whole, and a response the socket takes at once, set no deadline at all.
+  using Clock = std::chrono::steady_clock;
+  void SetDeadline(Clock::duration d);
+  void ClearDeadline() { deadline_ = Clock::time_point::max(); }
+  void ArmTimer(Clock::time_point at);
+  void OnTimer(Clock::time_point armed_for);
+  bool BufferedHeaderComplete() const;
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  net::steady_timer timer_;
+  Clock::time_point deadline_ = Clock::time_point::max();   // of the wait in progress
+  Clock::time_point armed_for_ = Clock::time_point::max();  // what timer_ waits for (max: idle)
   RequestHandler& handler_;
   std::shared_ptr<ConnectionRegistry> registry_;
   const ConnectionLimits limits_;

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <cctype>
 #include <charconv>
@@ -29,11 +30,6 @@ constexpr int kLegacySessionNotFound = -32001;
 
 constexpr const char* kAllow = "GET, POST, DELETE, OPTIONS";
 
-std::optional<std::string_view> Header(const Request& req, std::string_view name) {
-  auto it = req.find(beast::string_view(name.data(), name.size()));
-  if (it == req.end()) return std::nullopt;
-  return std::string_view(it->value().data(), it->value().size());
-}
 
 // A value of MCP-Protocol-Version that names a modern revision (>= 2026-07-28).
 bool IsModernHeader(std::string_view v) { return !IsLegacyVersion(v) && v >= kModernVersion; }
@@ -58,6 +54,39 @@ std::string IdJson(const rapidjson::Value& msg) {
 }
 
 }  // namespace
+
+// The request headers the endpoint reads, found in one pass over the fields:
+// a lookup by name is a case-insensitive search of Beast's field set, and a
+// POST made eight or more. The first of repeated headers counts, as with find().
+struct RequestHeaders {
+  std::optional<std::string_view> host, origin, accept, content_type, authorization, cors_request_headers,
+      protocol_version, session_id, mcp_method, mcp_name, last_event_id;
+
+  explicit RequestHeaders(const Request& req) {
+    for (const auto& f : req) {
+      std::optional<std::string_view>* slot = nullptr;
+      switch (f.name()) {
+        case bhttp::field::host: slot = &host; break;
+        case bhttp::field::origin: slot = &origin; break;
+        case bhttp::field::accept: slot = &accept; break;
+        case bhttp::field::content_type: slot = &content_type; break;
+        case bhttp::field::authorization: slot = &authorization; break;
+        case bhttp::field::access_control_request_headers: slot = &cors_request_headers; break;
+        case bhttp::field::unknown: {  // Beast has no enum for these
+          beast::string_view n = f.name_string();
+          if (beast::iequals(n, "mcp-protocol-version")) slot = &protocol_version;
+          else if (beast::iequals(n, "mcp-session-id")) slot = &session_id;
+          else if (beast::iequals(n, "mcp-method")) slot = &mcp_method;
+          else if (beast::iequals(n, "mcp-name")) slot = &mcp_name;
+          else if (beast::iequals(n, "last-event-id")) slot = &last_event_id;
+          break;
+        }
+        default: break;
+      }
+      if (slot && !*slot) *slot = std::string_view(f.value().data(), f.value().size());
+    }
+  }
+};
 
 Response JsonRpcError(int status, int code, const std::string& message, std::string_view id_json,
                       HeaderList headers) {
@@ -84,14 +113,15 @@ McpEndpoint::McpEndpoint(HostRuntime& runtime, const HttpConfig& cfg, const Orig
                 }) {}
 
 void McpEndpoint::Handle(const std::shared_ptr<HttpConnection>& conn, Request&& req) {
+  const RequestHeaders hv(req);
   // 1. DNS-rebinding protection: Host, then Origin.
-  if (!guard_.HostAllowed(Header(req, "host").value_or(""))) {
+  if (!guard_.HostAllowed(hv.host.value_or(""))) {
     return conn->Reply(JsonRpcError(403, rpc::kInvalidRequest,
-                                    "Forbidden: Host '" + std::string(Header(req, "host").value_or("")) +
+                                    "Forbidden: Host '" + std::string(hv.host.value_or("")) +
                                         "' is not allowed (server.http.allowed_hosts)"));
   }
   HeaderList headers;
-  auto origin = Header(req, "origin");
+  auto origin = hv.origin;
   if (origin) {
     if (!guard_.OriginAllowed(*origin))
       return conn->Reply(JsonRpcError(403, rpc::kInvalidRequest,
@@ -111,7 +141,7 @@ void McpEndpoint::Handle(const std::shared_ptr<HttpConnection>& conn, Request&& 
     r.headers.emplace_back("Allow", kAllow);
     if (origin && guard_.IsCorsOrigin(*origin)) {
       r.headers.emplace_back("Access-Control-Allow-Methods", kAllow);
-      std::string asked(Header(req, "access-control-request-headers").value_or(""));
+      std::string asked(hv.cors_request_headers.value_or(""));
       r.headers.emplace_back("Access-Control-Allow-Headers",
                              asked.empty() ? "Content-Type, Accept, Authorization, Mcp-Session-Id, "
                                              "MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID"
@@ -122,7 +152,7 @@ void McpEndpoint::Handle(const std::shared_ptr<HttpConnection>& conn, Request&& 
   }
   // 3. Auth.
   if (auth_.enabled()) {
-    auto authz = Header(req, "authorization");
+    auto authz = hv.authorization;
     if (!auth_.Check(authz.value_or(""))) {
       HeaderList h = headers;
       h.emplace_back("WWW-Authenticate", authz ? "Bearer realm=\"mcp-host\", error=\"invalid_token\""
@@ -137,9 +167,9 @@ void McpEndpoint::Handle(const std::shared_ptr<HttpConnection>& conn, Request&& 
     return conn->Reply(std::move(r));
   }
   switch (req.method()) {
-    case bhttp::verb::post: return Post(conn, req, std::move(headers));
-    case bhttp::verb::get: return Get(conn, req, std::move(headers));
-    case bhttp::verb::delete_: return Delete(conn, req, std::move(headers));
+    case bhttp::verb::post: return Post(conn, req, hv, std::move(headers));
+    case bhttp::verb::get: return Get(conn, req, hv, std::move(headers));
+    case bhttp::verb::delete_: return Delete(conn, req, hv, std::move(headers));
     default: {
       headers.emplace_back("Allow", kAllow);
       return conn->Reply(JsonRpcError(405, rpc::kInvalidRequest, "Method Not Allowed", {}, std::move(headers)));
@@ -166,19 +196,25 @@ void McpEndpoint::SetUpSession(const std::shared_ptr<HttpSession>& s) {
   runtime_.AddConnection(s->notify);
 }
 
-void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req, HeaderList headers) {
-  std::string_view accept = Header(req, "accept").value_or("");
+void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req, const RequestHeaders& hv,
+                       HeaderList headers) {
+  std::string_view accept = hv.accept.value_or("");
   if (!Accepts(accept, "application/json") || !Accepts(accept, "text/event-stream"))
     return conn->Reply(JsonRpcError(406, rpc::kInvalidRequest,
                                     "Not Acceptable: the client must accept both application/json and text/event-stream",
                                     {}, std::move(headers)));
-  if (!IsJsonContentType(Header(req, "content-type").value_or("")))
+  if (!IsJsonContentType(hv.content_type.value_or("")))
     return conn->Reply(JsonRpcError(415, rpc::kInvalidRequest,
                                     "Unsupported Media Type: Content-Type must be application/json", {},
                                     std::move(headers)));
 
   const std::string& body = req.body();
-  rapidjson::Document doc;
+  // Parsed into this thread's reused buffers (a Document's own allocator
+  // mallocs a 64 KiB chunk per message). The dispatcher keeps nothing of the
+  // document after HandleParsed, and nothing below parses another message
+  // on this thread before the last use of `doc`.
+  static thread_local ParseBuffers buffers;
+  PooledDocument& doc = buffers.Fresh();
   if (Status st = ParseJson(body, doc); !st.ok()) {
     IdScanner scan;
     scan.Feed(body);
@@ -187,7 +223,7 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
                                     std::move(headers)));
   }
 
-  auto proto = Header(req, "mcp-protocol-version");
+  auto proto = hv.protocol_version;
   const bool modern_header = proto && IsModernHeader(*proto);
   const rapidjson::Value* claim = doc.IsObject() ? MetaClaim(doc) : nullptr;
   std::string method;
@@ -247,15 +283,15 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
       if (claim->IsString() && caps && caps->IsObject()) {
         ModernHeaders h;
         h.protocol_version = proto;
-        h.method = Header(req, "mcp-method");
-        h.name = Header(req, "mcp-name");
+        h.method = hv.mcp_method;
+        h.name = hv.mcp_name;
         for (const auto& f : req) {
           std::string_view n(f.name_string().data(), f.name_string().size());
-          if (n.size() > 10) {
-            std::string lower(n);
+          // Compared in place: lower-casing every header name allocated per request.
+          if (n.size() > 10 && beast::iequals(beast::string_view(n.data(), 10), "mcp-param-")) {
+            std::string lower(n.substr(10));
             for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            if (lower.rfind("mcp-param-", 0) == 0)
-              h.params.emplace_back(lower.substr(10), std::string_view(f.value().data(), f.value().size()));
+            h.params.emplace_back(std::move(lower), std::string_view(f.value().data(), f.value().size()));
           }
         }
         rapidjson::Document schema;
@@ -306,12 +342,12 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
     return dispatch(false, std::move(state), nullptr, std::move(info));
   }
 
-  auto sid = Header(req, "mcp-session-id");
+  auto sid = hv.session_id;
   std::shared_ptr<HttpSession> session;
   const bool is_init = doc.IsObject() && method == "initialize" && expects;
   ExchangeInfo info;
   if (is_init) {
-    if (sid && sessions_.Find(std::string(*sid)))
+    if (sid && sessions_.Find(*sid))
       return conn->Reply(JsonRpcError(400, rpc::kInvalidRequest,
                                       "Invalid Request: this session is already initialized", IdJson(doc),
                                       std::move(headers)));
@@ -333,7 +369,7 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
                                       "Bad Request: Mcp-Session-Id header is required (send initialize first, or "
                                       "claim protocol version 2026-07-28 in params._meta)",
                                       doc.IsObject() ? IdJson(doc) : std::string(), std::move(headers)));
-    session = sessions_.Find(std::string(*sid));
+    session = sessions_.Find(*sid);
     if (!session)
       return conn->Reply(JsonRpcError(404, kLegacySessionNotFound, "Session not found",
                                       doc.IsObject() ? IdJson(doc) : std::string(), std::move(headers)));
@@ -355,43 +391,45 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
   dispatch(false, std::move(state), std::move(session), std::move(info));
 }
 
-void McpEndpoint::Get(const std::shared_ptr<HttpConnection>& conn, Request& req, HeaderList headers) {
-  if (!Accepts(Header(req, "accept").value_or(""), "text/event-stream"))
+void McpEndpoint::Get(const std::shared_ptr<HttpConnection>& conn, Request&, const RequestHeaders& hv,
+                         HeaderList headers) {
+  if (!Accepts(hv.accept.value_or(""), "text/event-stream"))
     return conn->Reply(JsonRpcError(406, rpc::kInvalidRequest, "Not Acceptable: GET must accept text/event-stream", {},
                                     std::move(headers)));
-  auto proto = Header(req, "mcp-protocol-version");
+  auto proto = hv.protocol_version;
   if (cfg_.legacy_stateless || (proto && IsModernHeader(*proto))) {
     headers.emplace_back("Allow", "POST, OPTIONS");
     return conn->Reply(JsonRpcError(405, rpc::kInvalidRequest,
                                     "Method Not Allowed: no standalone stream without a legacy session", {},
                                     std::move(headers)));
   }
-  auto sid = Header(req, "mcp-session-id");
+  auto sid = hv.session_id;
   if (!sid)
     return conn->Reply(JsonRpcError(400, kLegacyBadRequest, "Bad Request: Mcp-Session-Id header is required", {},
                                     std::move(headers)));
-  auto session = sessions_.Find(std::string(*sid));
+  auto session = sessions_.Find(*sid);
   if (!session)
     return conn->Reply(JsonRpcError(404, kLegacySessionNotFound, "Session not found", {}, std::move(headers)));
   std::optional<EventCursor> last;
-  if (auto l = Header(req, "last-event-id")) last = ParseEventId(*l);
+  if (auto l = hv.last_event_id) last = ParseEventId(*l);
   headers.emplace_back("Mcp-Session-Id", session->id);
   if (!session->stream->Attach(conn, last, headers))
     return conn->Reply(JsonRpcError(409, kLegacyBadRequest, "Conflict: this session already has a stream open", {},
                                     std::move(headers)));
 }
 
-void McpEndpoint::Delete(const std::shared_ptr<HttpConnection>& conn, Request& req, HeaderList headers) {
+void McpEndpoint::Delete(const std::shared_ptr<HttpConnection>& conn, Request&, const RequestHeaders& hv,
+                         HeaderList headers) {
   if (cfg_.legacy_stateless) {
     headers.emplace_back("Allow", "POST, OPTIONS");
     return conn->Reply(JsonRpcError(405, rpc::kInvalidRequest, "Method Not Allowed: sessions are off", {},
                                     std::move(headers)));
   }
-  auto sid = Header(req, "mcp-session-id");
+  auto sid = hv.session_id;
   if (!sid)
     return conn->Reply(JsonRpcError(400, kLegacyBadRequest, "Bad Request: Mcp-Session-Id header is required", {},
                                     std::move(headers)));
-  if (!sessions_.Remove(std::string(*sid)))
+  if (!sessions_.Remove(*sid))
     return conn->Reply(JsonRpcError(404, kLegacySessionNotFound, "Session not found", {}, std::move(headers)));
   Response r;
   r.status = 200;

@@ -27,6 +27,8 @@ class Metrics;
 
 namespace mcph::http {
 
+struct RequestHeaders;  // the headers of one request (mcp_endpoint.cpp)
+
 class McpEndpoint {
  public:
   McpEndpoint(HostRuntime& runtime, const HttpConfig& cfg, const OriginGuard& guard, const BearerAuth& auth,
@@ -38,9 +40,9 @@ class McpEndpoint {
   int64_t active() const { return active_->load(); }
 
  private:
-  void Post(const std::shared_ptr<HttpConnection>& conn, Request& req, HeaderList headers);
-  void Get(const std::shared_ptr<HttpConnection>& conn, Request& req, HeaderList headers);
-  void Delete(const std::shared_ptr<HttpConnection>& conn, Request& req, HeaderList headers);
+  void Post(const std::shared_ptr<HttpConnection>& conn, Request& req, const RequestHeaders& hv, HeaderList headers);
+  void Get(const std::shared_ptr<HttpConnection>& conn, Request& req, const RequestHeaders& hv, HeaderList headers);
+  void Delete(const std::shared_ptr<HttpConnection>& conn, Request& req, const RequestHeaders& hv, HeaderList headers);
   void SetUpSession(const std::shared_ptr<HttpSession>& s);
   std::shared_ptr<void> Hold(const std::shared_ptr<HttpSession>& s);
 

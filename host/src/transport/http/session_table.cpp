@@ -52,7 +52,7 @@ std::shared_ptr<HttpSession> SessionTable::Create() {
   return s;
 }
 
-std::shared_ptr<HttpSession> SessionTable::Find(const std::string& id) {
+std::shared_ptr<HttpSession> SessionTable::Find(std::string_view id) {
   std::shared_ptr<HttpSession> s;
   {
     std::shared_lock lock(mu_);
@@ -68,7 +68,7 @@ std::shared_ptr<HttpSession> SessionTable::Find(const std::string& id) {
   return s;
 }
 
-bool SessionTable::Remove(const std::string& id) {
+bool SessionTable::Remove(std::string_view id) {
   std::shared_ptr<HttpSession> s;
   {
     std::unique_lock lock(mu_);
@@ -100,7 +100,7 @@ size_t SessionTable::Sweep() {
 }
 
 void SessionTable::Clear() {
-  std::unordered_map<std::string, std::shared_ptr<HttpSession>> all;
+  decltype(sessions_) all;
   {
     std::unique_lock lock(mu_);
     all.swap(sessions_);

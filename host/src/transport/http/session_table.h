@@ -13,6 +13,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "protocol/connection.h"
@@ -53,9 +54,10 @@ class SessionTable {
   std::shared_ptr<HttpSession> Create();
   // The live session with that id (touched), or nullptr (unknown, ended or
   // expired: the caller answers 404).
-  std::shared_ptr<HttpSession> Find(const std::string& id);
+  // By the header's value as it is: no copy of the id per request.
+  std::shared_ptr<HttpSession> Find(std::string_view id);
   // Ends a session; false when there was none.
-  bool Remove(const std::string& id);
+  bool Remove(std::string_view id);
   // Ends every session idle longer than the limit; returns how many.
   size_t Sweep();
   // Ends all (shutdown).
@@ -76,7 +78,12 @@ class SessionTable {
   const std::chrono::seconds idle_;
   OnEnd on_end_;
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<HttpSession>> sessions_;
+  // Looked up by string_view (heterogeneous lookup).
+  struct IdHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view id) const noexcept { return std::hash<std::string_view>{}(id); }
+  };
+  std::unordered_map<std::string, std::shared_ptr<HttpSession>, IdHash, std::equal_to<>> sessions_;
 };
 
 }  // namespace mcph::http
