@@ -42,6 +42,9 @@ class JsonWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
   // Writes already-serialised JSON `raw` as the next value, in one copy.
   void RawBlock(std::string_view raw, rapidjson::Type type) {
     Prefix(type);
+    // With room for what usually follows (the reply's closing members), so
+    // a large block is not copied again when the buffer grows after it.
+    os_->Reserve(raw.size() + 512);
     if (!raw.empty()) std::memcpy(os_->Push(raw.size()), raw.data(), raw.size());
     EndValue(true);
   }

@@ -115,7 +115,9 @@ inline size_t Scan(const unsigned char* p, size_t n) { return ScanSwar(p, n); }
 template <size_t (*ScanFn)(const unsigned char*, size_t), size_t kBlockSize>
 void AppendEscapedWith(rapidjson::StringBuffer& os, const char* s, size_t n) {
   const auto* p = reinterpret_cast<const unsigned char*>(s);
-  os.Reserve(n + 2);
+  // Room for a few escapes too (text has a newline every line): growing a
+  // large buffer again later would copy it all.
+  os.Reserve(n + n / 16 + 8);
   os.Put('"');
   size_t i = 0;
   // Whole blocks inside the input.

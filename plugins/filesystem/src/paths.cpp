@@ -468,7 +468,9 @@ std::string read_all(int fd, const std::string& path, uint64_t max_bytes) {
   };
   if (static_cast<uint64_t>(st.st_size) > max_bytes) throw too_large(static_cast<uint64_t>(st.st_size));
   std::string out;
-  out.resize(static_cast<size_t>(st.st_size));
+  // One byte more than the size: the read that finds the end needs room,
+  // and growing a large buffer for it would copy it all.
+  out.resize(static_cast<size_t>(st.st_size) + 1);
   size_t got = 0;
   for (;;) {
     if (got == out.size()) {
