@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <functional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -23,7 +24,7 @@ namespace bhttp = beast::http;
 using tcp = net::ip::tcp;
 
 struct Served {
-  explicit Served(mcph::HttpConfig http = {}) {
+  explicit Served(mcph::HttpConfig http = {}, const std::function<void(mcph::HostConfig&)>& tweak = nullptr) {
     mcph::HostConfig cfg;
     cfg.server.workers = 2;
     cfg.server.transport = "http";
@@ -39,6 +40,7 @@ struct Served {
     mis.path = std::string(MCPHOST_TEST_FIXTURE_DIR) + "/libmisbehaving.so";
     mis.line = 2;
     cfg.plugins = {echo, mis};
+    if (tweak) tweak(cfg);
     auto r = mcph::HostRuntime::Start(cfg, true);
     REQUIRE(r.ok());
     rt = std::move(r.value());

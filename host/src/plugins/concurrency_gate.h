@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -31,11 +32,24 @@ class ConcurrencyGate {
   // Runs `step` through `post` now, or later when a running call calls Done.
   void Submit(Step step, const Post& post);
   // Admits a call now if the plugin has a free slot (true: the caller runs
-  // it itself and must call Done after); never queues. For the stdio
-  // reader's inline steps (protocol/inline_step.h).
+  // it itself and must call Done after); never queues. For inline steps
+  // (protocol/inline_step.h).
   bool TryEnter();
   // A submitted step finished with the plugin: starts the next waiting one.
   void Done(const Post& post);
+
+  // Whether the plugin's last handler step took longer than a thread that
+  // serves other clients should be held by (kSlowStep): the HTTP I/O threads
+  // then leave its calls to the pool (protocol/inline_step.h). A hint, not a
+  // promise: a quick plugin may still hang, which the I/O threads' watcher
+  // handles. Steps report their time with NoteStep (any thread).
+  static constexpr std::chrono::microseconds kSlowStep{200};
+  bool last_step_slow() const { return slow_.load(std::memory_order_relaxed); }
+  void NoteStep(std::chrono::steady_clock::duration took) {
+    const bool slow = took >= kSlowStep;
+    // Written only when it changes: the flag's cache line stays shared.
+    if (slow_.load(std::memory_order_relaxed) != slow) slow_.store(slow, std::memory_order_relaxed);
+  }
 
   int limit() const { return limit_; }
   // Calls admitted or waiting (a gauge for the status page and tests).
@@ -44,6 +58,7 @@ class ConcurrencyGate {
  private:
   const int limit_;
   std::atomic<int> pending_{0};  // running + waiting (+ about to wait)
+  std::atomic<bool> slow_{false};
   std::mutex mu_;                // guards waiting_ and handoffs_
   std::deque<Step> waiting_;
   // Done() found a waiter counted in pending_ but not queued yet: the waiter

@@ -194,10 +194,12 @@ void RunRound(const std::shared_ptr<Job>& job);
 // plugin's gate (it runs on the pool when the plugin has a free slot).
 void StartRound(const std::shared_ptr<Job>& job) {
   const int64_t ms = job->call->timeout_ms();
-  // The stdio reader runs the round itself when the plugin has a free slot,
-  // and its watcher keeps the deadline (inline_step.h): no pool hand-off and
-  // no timer to arm and cancel.
-  if (InlineStepSlot::CanPark() && job->plugin.gate().TryEnter()) {
+  // The stdio reader or an HTTP I/O thread runs the round itself when the
+  // plugin has a free slot, and its watcher keeps the deadline
+  // (inline_step.h): no pool hand-off and no timer to arm and cancel.
+  // A task runs in the background by definition: never on those threads.
+  if (InlineStepSlot::CanPark(job->plugin.gate().last_step_slow()) && !TaskOf(*job->rc.reply_to) &&
+      job->plugin.gate().TryEnter()) {
     InlineStep step;
     step.run = [job] { RunRound(job); };
     if (ms > 0) {
@@ -231,7 +233,11 @@ void RunRound(const std::shared_ptr<Job>& job) {
   // A call that timed out or was cancelled while it waited in the gate's
   // queue never reaches the plugin.
   const bool skip = call.Answered() || call.CancelledByClient();
-  if (!skip) reply = job->work.round(call, ask);
+  if (!skip) {
+    const auto started = std::chrono::steady_clock::now();
+    reply = job->work.round(call, ask);
+    job->plugin.gate().NoteStep(std::chrono::steady_clock::now() - started);
+  }
   job->plugin.gate().Done(PoolPost(s));
   if (job->deadline) job->deadline->cancel();
   if (skip || ask.requests.empty() || call.CancelledByClient()) return Finish(*job, std::move(reply), ask.claimed);
@@ -321,7 +327,7 @@ Answer ResourceNotFound(const RequestContext& rc, std::string_view uri) {
 // capabilities it needs); a legacy one an error result (tools) or -32600.
 // Modern: the InputRequiredResult. Legacy: fills `ask` for the relay.
 Answer InputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb, const std::string& label,
-                     bool tool, std::string_view binding, InputAsk& ask) {
+                     bool tool, const StateBinding& binding, InputAsk& ask) {
   std::string names;
   std::string missing = MissingCapabilities(rb.input_requests(), rc.client_capabilities_json, names);
   if (!missing.empty()) {
@@ -369,7 +375,7 @@ std::string FailureText(const HandlerOutcome& o, const CallContext& call, const 
 // The result of one tools/call, after the handler returned. `error` says
 // whether it is an error (a JSON-RPC error or an isError result).
 Answer FinishToolCall(ServerState& s, const RequestContext& rc, const CatalogTool& tool, const HandlerOutcome& o,
-                      const CallContext& call, const ResultBuilder& rb, std::string_view binding, InputAsk& ask,
+                      const CallContext& call, const ResultBuilder& rb, const StateBinding& binding, InputAsk& ask,
                       bool& error) {
   error = true;  // every early return below is one
   const std::string label = "tool '" + tool.exposed_name + "'";
@@ -578,12 +584,12 @@ MethodResult ReadResourceAsTool(ServerState& s, RequestContext& rc, std::shared_
 
 // A tool call's handler rounds, answering into `rc.reply_to`.
 Work ToolWork(ServerState& s, const RequestContext& rc, std::shared_ptr<const Catalog> catalog, const CatalogTool* tool,
-              std::string args_json, std::string binding) {
+              std::string args_json) {
   auto fail = [&s, rc, tool](const std::string& why) {
     CountToolCall(*tool, /*error=*/true);
     return Answer(ToolErrorResult(s, rc, "tool '" + tool->exposed_name + "' failed: " + why));
   };
-  return Work{[&s, rc, catalog, tool, args_json = std::move(args_json), binding = std::move(binding)](
+  return Work{[&s, rc, catalog, tool, args_json = std::move(args_json)](
                   CallContext& call, InputAsk& ask) -> Answer {
                 ResultBuilder rb(HandlerKind::kTool, {}, static_cast<size_t>(s.config.max_result_bytes));
                 HandlerOutcome o = Guarded(*tool->plugin, tool->serial.get(), [&] {
@@ -591,7 +597,8 @@ Work ToolWork(ServerState& s, const RequestContext& rc, std::shared_ptr<const Ca
                                          rb.table());
                 });
                 bool error = true;
-                Answer answer = FinishToolCall(s, rc, *tool, o, call, rb, binding, ask, error);
+                Answer answer = FinishToolCall(s, rc, *tool, o, call, rb, {rc.method, tool->exposed_name, args_json},
+                                               ask, error);
                 if (!ask.requests.empty()) return answer;  // counted when it ends
                 // Counted only by whoever answers (this, or the deadline's `fail`).
                 if (!call.ClaimAnswer()) return Answer();
@@ -663,7 +670,7 @@ class NullOutbound : public Outbound {
 // Creates the task, starts the call on the pool answering into it, and
 // returns the CreateTaskResult (the task is in the store before it is sent).
 MethodResult StartToolTask(ServerState& s, const RequestContext& rc, std::shared_ptr<const Catalog> catalog,
-                           const CatalogTool& tool, std::string args_json, std::string binding, CallInfo& retry,
+                           const CatalogTool& tool, std::string args_json, CallInfo& retry,
                            const TaskPlan& plan) {
   const bool modern = rc.era == Era::kModern;
   RequestContext trc = rc;
@@ -701,9 +708,8 @@ MethodResult StartToolTask(ServerState& s, const RequestContext& rc, std::shared
     return ErrorReply(rc.id_json, rpc::kInternalError, "tool '" + tool.exposed_name + "' could not start: " + created.error());
   }
   trc.reply_to = MakeTaskSink(s, created->id);
-  StartRound(std::make_shared<Job>(s, trc, call, ToolWork(s, trc, std::move(catalog), &tool, std::move(args_json),
-                                                          std::move(binding)),
-                                   *tool.plugin));
+  StartRound(
+      std::make_shared<Job>(s, trc, call, ToolWork(s, trc, std::move(catalog), &tool, std::move(args_json)), *tool.plugin));
 
   Reply reply(rc);
   JsonWriter& w = reply.w();
@@ -747,13 +753,9 @@ MethodResult CallTool(ServerState& s, RequestContext& rc, const Params& p) {
   }
 
   std::string args_json = ToJson(*args);
-  // The binding (a SHA-256 of the arguments) seals and checks 2026-07-28
-  // requestState only: legacy calls never need it.
-  std::string binding = rc.era == Era::kModern ? RequestStateSealer::Binding(rc.method, tool->exposed_name, args_json)
-                                               : std::string();
   CallInfo retry;
   if (rc.era == Era::kModern) {
-    if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) {
+    if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, {rc.method, tool->exposed_name, args_json}, retry)) {
       CountToolCall(*tool, /*error=*/true);
       return bad;
     }
@@ -763,9 +765,9 @@ MethodResult CallTool(ServerState& s, RequestContext& rc, const Params& p) {
     CountToolCall(*tool, /*error=*/true);
     return refused;
   }
-  if (task.as_task) return StartToolTask(s, rc, catalog, *tool, std::move(args_json), std::move(binding), retry, task);
+  if (task.as_task) return StartToolTask(s, rc, catalog, *tool, std::move(args_json), retry, task);
   MethodResult refused = RunOnPool(s, rc, *tool->plugin, MakeCall(rc, *tool->plugin, &retry, tool->def->name.c_str()),
-                                   ToolWork(s, rc, catalog, tool, std::move(args_json), std::move(binding)));
+                                   ToolWork(s, rc, catalog, tool, std::move(args_json)));
   if (refused) CountToolCall(*tool, /*error=*/true);  // e.g. its id is already in flight
   return refused;
 }
@@ -795,14 +797,13 @@ MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {
                         "Missing required argument '" + a.name + "' for prompt '" + prompt->exposed_name + "'");
   }
   std::string args_json = args ? ToJson(*args) : "{}";
-  std::string binding = rc.era == Era::kModern ? RequestStateSealer::Binding(rc.method, prompt->exposed_name, args_json)
-                                               : std::string();
   CallInfo retry;
   if (rc.era == Era::kModern) {
-    if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) return bad;
+    if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, {rc.method, prompt->exposed_name, args_json}, retry))
+      return bad;
   }
   return RunOnPool(s, rc, *prompt->plugin, MakeCall(rc, *prompt->plugin, &retry), ErrorWork(rc,
-                   [&s, rc, catalog, prompt, args_json = std::move(args_json), binding = std::move(binding)](
+                   [&s, rc, catalog, prompt, args_json = std::move(args_json)](
                        CallContext& call, InputAsk& ask) -> Answer {
                      ResultBuilder rb(HandlerKind::kPrompt, {}, static_cast<size_t>(s.config.max_result_bytes));
                      HandlerOutcome o = Guarded(*prompt->plugin, nullptr, [&] {
@@ -820,7 +821,8 @@ MethodResult GetPrompt(ServerState& s, RequestContext& rc, const Params& p) {
                                          "Internal error: " + label + " returned an invalid result (" +
                                              rb.misbehaviour() + ")");
                      if (!rb.input_requests().empty())
-                       return InputRequired(s, rc, rb, label, /*tool=*/false, binding, ask);
+                       return InputRequired(s, rc, rb, label, /*tool=*/false,
+                                            {rc.method, prompt->exposed_name, args_json}, ask);
                      Reply reply(rc);
                      JsonWriter& w = reply.w();
                      if (!rb.description().empty()) {
@@ -863,13 +865,12 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
   const CatalogTemplate* tmpl = res ? nullptr : catalog->MatchTemplate(uri, vars);
   if (!res && !tmpl) return ResourceNotFound(rc, uri);
   const PluginInstance& plugin = res ? *res->plugin : *tmpl->plugin;
-  std::string binding = rc.era == Era::kModern ? RequestStateSealer::Binding(rc.method, uri, {}) : std::string();
   CallInfo retry;
   if (rc.era == Era::kModern) {
-    if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, binding, retry)) return bad;
+    if (std::optional<Answer> bad = ReadModernRetry(s, rc, p, {rc.method, uri, {}}, retry)) return bad;
   }
   return RunOnPool(s, rc, plugin, MakeCall(rc, plugin, &retry), ErrorWork(rc,
-                   [&s, rc, catalog, res, tmpl, uri, vars, binding](CallContext& call, InputAsk& ask) -> Answer {
+                   [&s, rc, catalog, res, tmpl, uri, vars](CallContext& call, InputAsk& ask) -> Answer {
                      ResultBuilder rb(HandlerKind::kResource, uri, static_cast<size_t>(s.config.max_result_bytes));
                      HandlerOutcome o = ReadFromPlugin(res, tmpl, uri, vars, call, rb);
                      const std::string label = "reading " + uri;
@@ -885,7 +886,7 @@ MethodResult ReadResource(ServerState& s, RequestContext& rc, const Params& p) {
                                          "Internal error: " + label + " returned an invalid result (" +
                                              rb.misbehaviour() + ")");
                      if (!rb.input_requests().empty())
-                       return InputRequired(s, rc, rb, label, /*tool=*/false, binding, ask);
+                       return InputRequired(s, rc, rb, label, /*tool=*/false, {rc.method, uri, {}}, ask);
                      Reply reply(rc);
                      JsonWriter& w = reply.w();
                      w.Key("contents");

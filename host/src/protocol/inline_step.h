@@ -12,8 +12,13 @@
 // when such a step runs long (stdio_transport.h), so a slow or hung plugin
 // never stops the host from reading.
 //
+// The HTTP I/O threads do the same (transport/http/io_threads.h), but open
+// their slots `quick_only`: an I/O thread serves many connections, so a call
+// to a plugin whose last step ran long goes to the pool instead
+// (ConcurrencyGate::last_step_slow).
+//
 // Thread-safety: the slot is thread_local; nothing here is shared. Any other
-// thread (HTTP, the pool, timers) has no open slot and posts as before.
+// thread (the pool, timers) has no open slot and posts as before.
 #pragma once
 
 #include <chrono>
@@ -33,13 +38,14 @@ struct InlineStep {
 class InlineStepSlot {
  public:
   // Opens a slot on this thread for this object's lifetime (not nestable).
-  InlineStepSlot() { current_ = this; }
+  explicit InlineStepSlot(bool quick_only = false) : quick_only_(quick_only) { current_ = this; }
   ~InlineStepSlot() { current_ = nullptr; }
   InlineStepSlot(const InlineStepSlot&) = delete;
   InlineStepSlot& operator=(const InlineStepSlot&) = delete;
 
-  // Whether this thread has an open slot with nothing parked in it yet.
-  static bool CanPark() { return current_ && !current_->step_.run; }
+  // Whether this thread has an open slot with nothing parked in it yet that
+  // takes a step of a plugin whose last step was slow (`slow`) or not.
+  static bool CanPark(bool slow) { return current_ && !current_->step_.run && !(slow && current_->quick_only_); }
   // Parks `step`; only after CanPark() said yes.
   static void Park(InlineStep step) { current_->step_ = std::move(step); }
 
@@ -51,6 +57,7 @@ class InlineStepSlot {
 
  private:
   static inline thread_local InlineStepSlot* current_ = nullptr;
+  const bool quick_only_;
   InlineStep step_;
 };
 

@@ -87,7 +87,7 @@ void WriteInputRequests(JsonWriter& w, const std::vector<InputRequest>& requests
 }
 
 Answer ModernInputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb,
-                           std::string_view binding) {
+                           const StateBinding& binding) {
   Reply reply(rc);
   JsonWriter& w = reply.w();
   w.Key("inputRequests");
@@ -95,12 +95,12 @@ Answer ModernInputRequired(ServerState& s, const RequestContext& rc, const Resul
   // Always a state, even when the plugin set none: it carries the binding
   // and the one-use nonce, so the retry is checked either way.
   w.Key("requestState");
-  WriteString(w, s.sealer.Seal(binding, rb.request_state()));
+  WriteString(w, s.sealer.Seal(binding.Compute(), rb.request_state()));
   return reply.Finish(s.identity, /*ttl_ms=*/-1, {}, "input_required");
 }
 
 std::optional<Answer> ReadModernRetry(ServerState& s, const RequestContext& rc, const Params& p,
-                                      std::string_view binding, CallInfo& info) {
+                                      const StateBinding& binding, CallInfo& info) {
   const rapidjson::Value* responses = FindMember(p, "inputResponses");
   const rapidjson::Value* state = FindMember(p, "requestState");
   if (responses) {
@@ -118,7 +118,7 @@ std::optional<Answer> ReadModernRetry(ServerState& s, const RequestContext& rc, 
   if (state) {
     if (!state->IsString())
       return ErrorReply(rc.id_json, rpc::kInvalidParams, "Invalid params: requestState must be a string");
-    Result<std::string> opened = s.sealer.Open(StringOf(*state), binding);
+    Result<std::string> opened = s.sealer.Open(StringOf(*state), binding.Compute());
     if (!opened.ok()) return ErrorReply(rc.id_json, rpc::kInvalidParams, "Invalid params: " + opened.error());
     info.request_state = std::move(opened.value());
   }

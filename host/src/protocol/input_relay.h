@@ -25,6 +25,7 @@
 #include "plugins/call_context.h"
 #include "plugins/result_builder.h"
 #include "protocol/methods.h"
+#include "protocol/request_state_seal.h"
 #include "util/result.h"
 
 namespace mcph {
@@ -50,14 +51,14 @@ void WriteInputRequests(JsonWriter& w, const std::vector<InputRequest>& requests
 
 // The InputRequiredResult for a modern request whose handler asked for
 // `rb.input_requests()`, its state sealed and bound to `binding`.
-Answer ModernInputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb, std::string_view binding);
+Answer ModernInputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb, const StateBinding& binding);
 
 // A modern request's inputResponses and requestState, checked and unsealed
 // into `info` (nothing to do for a first call). An error answer when they are
 // malformed (-32602) or the state fails its check (-32602: modified, for
 // another request, expired or replayed).
 std::optional<Answer> ReadModernRetry(ServerState& s, const RequestContext& rc, const Params& p,
-                                      std::string_view binding, CallInfo& info);
+                                      const StateBinding& binding, CallInfo& info);
 
 // Legacy: sends `ask.requests` to the client of `rc` and calls `resume` on
 // the worker pool with the answers as one JSON object (key -> the client's

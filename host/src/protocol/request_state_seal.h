@@ -50,4 +50,13 @@ class RequestStateSealer {
   std::unordered_map<std::string, int64_t> used_;  // nonce -> expiry (ms)
 };
 
+// What a 2026-07-28 request's requestState is bound to, kept as its parts:
+// the SHA-256 of the arguments (~10k instructions) is computed only when a
+// state is sealed or opened, which most calls never do. The views must
+// outlive it.
+struct StateBinding {
+  std::string_view method, name, arguments_json;
+  std::string Compute() const { return RequestStateSealer::Binding(method, name, arguments_json); }
+};
+
 }  // namespace mcph

@@ -67,14 +67,21 @@ HttpServer::HttpServer(HostRuntime& runtime, const HttpConfig& cfg, size_t max_b
   limits_.max_body_bytes = max_body_bytes;
   size_t n = cfg.threads > 0 ? static_cast<size_t>(cfg.threads) : std::max(1u, std::thread::hardware_concurrency());
   for (size_t i = 0; i < n; ++i) {
-    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    // No single-thread hint: a thread may hand its io_context to another
+    // mid-handler (io_threads.h), and with the hint its posts would be kept
+    // back for it.
+    contexts_.push_back(std::make_unique<boost::asio::io_context>());
     work_.push_back(boost::asio::make_work_guard(*contexts_.back()));
   }
+  std::vector<boost::asio::io_context*> raw;
+  for (auto& c : contexts_) raw.push_back(c.get());
+  io_threads_ = std::make_unique<IoThreads>(std::move(raw));
   endpoint_ = std::make_unique<McpEndpoint>(runtime, cfg_, guard_, auth_, metrics_, draining_);
 }
 
 HttpServer::~HttpServer() {
   for (auto& c : contexts_) c->stop();
+  io_threads_.reset();  // joins every I/O thread before anything they use goes
 }
 
 std::string HttpServer::bound() const {
@@ -96,10 +103,11 @@ void HttpServer::Run(bool handle_signals) {
   drain_timer_.emplace(*contexts_[0]);
   Accept();
   ScheduleSweep();
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < contexts_.size(); ++i) threads.emplace_back([this, i] { contexts_[i]->run(); });
-  contexts_[0]->run();
-  for (auto& t : threads) t.join();
+  io_threads_->Start();
+  // A thread still inside a plugin step after the drain (a plugin that does
+  // not return) is not waited for: unfinished() reports its request.
+  if (!io_threads_->Wait(std::chrono::milliseconds(100)))
+    spdlog::warn("http: an I/O thread is still inside a plugin step after the drain");
   if (signals) {
     boost::system::error_code ec;
     signals->cancel(ec);

@@ -3,10 +3,12 @@
 // operator status page when server.http.status_page is on).
 //
 // Threads: one io_context per I/O thread (default one per core), each run by
-// exactly one thread; the acceptor lives on the first and hands every new
-// socket to the next io_context in turn, so a connection's state is touched
-// by one thread only. Plugin calls run on the runtime's worker pool and post
-// their answers back. A timer on the first io_context sweeps idle legacy
+// exactly one thread at a time (io_threads.h); the acceptor lives on the
+// first and hands every new socket to the next io_context in turn, so a
+// connection's state is touched by one thread only. A plugin call that its
+// plugin admits at once runs on the I/O thread that read it (io_threads.h
+// keeps its deadline and moves the io_context on when it runs long); others
+// run on the runtime's worker pool and post their answers back. A timer on the first io_context sweeps idle legacy
 // sessions. Drain (SIGTERM/SIGINT or BeginDrain) stops accepting, answers new
 // requests 503, waits up to shutdown_grace_ms for requests in progress,
 // cancels what is left, then stops the threads.
@@ -26,6 +28,7 @@
 
 #include "observability/metrics.h"
 #include "transport/http/http_connection.h"
+#include "transport/http/io_threads.h"
 #include "transport/http/mcp_endpoint.h"
 #include "transport/http/request_guard.h"
 #include "util/result.h"
@@ -60,6 +63,8 @@ class HttpServer : public RequestHandler {
   bool draining() const override { return draining_.load(std::memory_order_relaxed); }
 
   Metrics& metrics() { return *registry_->metrics; }
+  // Plugin steps that held an I/O thread so long that its connections moved on (io_threads.h).
+  uint64_t io_takeovers() const { return io_threads_->takeovers(); }
   SessionTable& sessions() { return endpoint_->sessions(); }
 
  private:
@@ -77,6 +82,7 @@ class HttpServer : public RequestHandler {
   ConnectionLimits limits_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::unique_ptr<IoThreads> io_threads_;  // runs contexts_ (destroyed before them)
   std::optional<tcp::acceptor> acceptor_;
   std::optional<boost::asio::steady_timer> sweep_timer_, drain_timer_;
   size_t next_context_ = 0;

@@ -15,6 +15,7 @@
 #include "protocol/reply.h"
 #include "runtime/host_runtime.h"
 #include "transport/http/exchange.h"
+#include "transport/http/io_threads.h"
 #include "transport/http/mcp_headers.h"
 #include "transport/http/session_stream.h"
 #include "util/json.h"
@@ -253,10 +254,22 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
     info.hold = Hold(session);
     auto ex = std::make_shared<Exchange>(conn, std::move(info), &metrics_);
     auto c = std::make_shared<Connection>(ex, std::move(state));
-    runtime_.dispatcher().HandleParsed(doc, c);
-    if (ex->answered()) return;
-    if (expects) ex->Watch();
-    else ex->Accept();
+    InlineStep step;
+    if (IoThreads::OnIoThread()) {
+      // A plugin call the dispatch starts is run by this thread (io_threads.h).
+      InlineStepSlot slot(/*quick_only=*/true);
+      runtime_.dispatcher().HandleParsed(doc, c);
+      step = slot.Take();
+    } else {
+      runtime_.dispatcher().HandleParsed(doc, c);
+    }
+    if (!ex->answered()) {
+      if (expects) ex->Watch();
+      else ex->Accept();
+    }
+    // Last: this thread may lose its io_context during the step, and then
+    // must touch nothing of the connection after it (RunStep throws).
+    if (step.run) IoThreads::RunStep(step);
   };
 
   // Modern: the claim decides, whatever else the request carries.
