@@ -428,6 +428,37 @@ TEST_CASE("Config: more than one YAML document is refused", "[config]") {
              Contains("config/x.yaml:2: more than one YAML document"));
 }
 
+// A config whose lines all start with a key, a space or a comment is parsed
+// in one pass; anything that could end its root mapping early (a marker, a
+// directive, a mapping indented under an anchor or a tag, or a root mapping
+// not at column 0) must still be found to hold a second document.
+TEST_CASE("Config: a second document is found whatever ends the first", "[config]") {
+  const char* const texts[][2] = {
+      {"server: {name: a}\n...\nplugins: []\n", "config/x.yaml:3: more than one YAML document"},
+      {"server: {name: a}\n%YAML 1.2\n---\nplugins: []\n", "config/x.yaml:3: more than one YAML document"},
+      {"server: {name: a}\n--- \nplugins: []\n", "config/x.yaml:2: more than one YAML document"},
+      {"server: {name: a}\r\n---\r\nplugins: []\r\n", "config/x.yaml:2: more than one YAML document"},
+      {"&a\n  server: {name: a}\nplugins: []\n", "config/x.yaml:3: more than one YAML document"},
+      {"!!map\n  server: {name: a}\nplugins: []\n", "config/x.yaml:3: more than one YAML document"},
+      {"  server: {name: a}\nplugins: []\n", "config/x.yaml:2: more than one YAML document"},
+      {"server:\n  name: a\n]\n", "config/x.yaml:3:1: invalid YAML: illegal flow end"},
+  };
+  for (const auto& [text, error] : texts) {
+    INFO(text);
+    CHECK_THAT(ErrorOf(text), Contains(error));
+  }
+  // One document, read in one pass: the values are all there.
+  auto quoted = ParseConfig("# c\n\"server\": {name: q}\nplugins: []\n", "config/x.yaml");
+  REQUIRE(quoted.ok());
+  CHECK(quoted->server.name == "q");
+  auto multiline = ParseConfig("server:\n  instructions: \"a\n# b\"\n", "config/x.yaml");
+  REQUIRE(multiline.ok());
+  CHECK(multiline->server.instructions == "a # b");
+  auto empty = ParseConfig("# nothing but a comment\n", "config/x.yaml");
+  REQUIRE(empty.ok());
+  CHECK(empty->server.name == "mcphost");
+}
+
 TEST_CASE("Config: several problems are reported together", "[config]") {
   const std::string e = ErrorOf("server:\n  page_size: 0\n  workers: lots\nplugins:\n  - name: a\n    enabld: true\n");
   CHECK_THAT(e, Contains("config/x.yaml:2: server.page_size"));

@@ -445,6 +445,54 @@ TEST_CASE("Registrar stores plugin JSON so that it can be sent on one stdio line
   CHECK(caps.tools[0].annotations_json.find('\n') == std::string::npos);
 }
 
+// A plugin loaded many times (aliases) registers the same texts each time:
+// they are checked and compiled once, and each registration still gets its
+// own compact copy, the shared compiled schema, and every refusal.
+TEST_CASE("Registrar compiles the same schema text once and shares it", "[plugins]") {
+  const char* schema = "{\n  \"type\": \"object\",\n  \"properties\": {\"q\": {\"type\": \"string\"}}\n}";
+  const char* annotations = "{\n  \"readOnlyHint\": true\n}";
+  auto register_once = [&](const char* input) {
+    Registrar reg("test");
+    mcpp_tool_desc t = Tool("t", input);
+    t.output_schema_json = schema;
+    t.annotations_json = annotations;
+    REQUIRE(reg.AddTool(&t) == MCPP_OK);
+    PluginCapabilities caps = reg.TakeCapabilities();
+    REQUIRE(caps.tools.size() == 1);
+    return caps.tools[0];
+  };
+  mcph::ToolDef first = register_once(schema);
+  mcph::ToolDef second = register_once(schema);
+  CHECK(first.input_schema_json == R"({"type":"object","properties":{"q":{"type":"string"}}})");
+  CHECK(second.input_schema_json == first.input_schema_json);
+  CHECK(second.annotations_json == R"({"readOnlyHint":true})");
+  CHECK(second.input_schema == first.input_schema);
+  CHECK(second.output_schema == first.output_schema);
+  mcph::ToolDef other = register_once(R"({"type":"object"})");
+  CHECK(other.input_schema != first.input_schema);
+
+  // Refusals are not remembered as successes: each one is refused alike.
+  for (int i = 0; i < 2; ++i) {
+    Registrar reg("test");
+    mcpp_tool_desc bad_type = Tool("t", R"({"type":"string"})");
+    CHECK(reg.AddTool(&bad_type) == MCPP_ERR_INVALID_JSON);
+    CHECK_THAT(LastError(reg), Catch::Contains("object schema"));
+    mcpp_tool_desc bad_annotations = Tool("u");
+    bad_annotations.annotations_json = "[true]";
+    CHECK(reg.AddTool(&bad_annotations) == MCPP_ERR_INVALID_JSON);
+    CHECK_THAT(LastError(reg), Catch::Contains("annotations_json must be a JSON object"));
+  }
+  // The same text as an output schema (any root type allowed) and as an
+  // input schema (an object schema required) are judged separately.
+  Registrar reg("test");
+  mcpp_tool_desc t = Tool("t", R"({"type":"string"})");
+  t.input_schema_json = R"({"type":"object"})";
+  t.output_schema_json = R"({"type":"string"})";
+  CHECK(reg.AddTool(&t) == MCPP_OK);
+  mcpp_tool_desc u = Tool("u", R"({"type":"string"})");
+  CHECK(reg.AddTool(&u) == MCPP_ERR_INVALID_JSON);
+}
+
 TEST_CASE("The misbehaving plugin: exactly its five bad registrations are refused", "[plugins]") {
   auto lib = mcph::PluginLibrary::Open(std::string(MCPHOST_TEST_FIXTURE_DIR) + "/libmisbehaving.so");
   REQUIRE(lib.ok());

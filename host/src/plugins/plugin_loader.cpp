@@ -57,6 +57,9 @@ Result<LoadedPlugins> LoadPlugins(const HostConfig& config, bool strict,
   LoadedPlugins out;
   std::vector<std::string> dirs = config.plugin_dirs.empty() ? DefaultPluginDirs() : config.plugin_dirs;
   std::map<std::string, std::shared_ptr<PluginLibrary>> libraries;  // by path
+  // Where each `name:` was found: a plugin configured many times (aliases) is
+  // looked up once, not with up to 3 stats per folder per entry.
+  std::map<std::string, std::string> found;  // by name
 
   auto fail = [&](const PluginConfig& pc, std::string why) -> bool {
     std::string where = config.source_path.empty() ? std::string("plugin")
@@ -82,7 +85,9 @@ Result<LoadedPlugins> LoadPlugins(const HostConfig& config, bool strict,
     if (!entry.enabled) continue;
     PluginConfig pc = entry;
     if (pc.path.empty()) {
-      pc.resolved_path = FindPluginFile(pc.name, dirs);
+      auto known = found.find(pc.name);
+      pc.resolved_path = known != found.end() ? known->second : FindPluginFile(pc.name, dirs);
+      if (known == found.end() && !pc.resolved_path.empty()) found.emplace(pc.name, pc.resolved_path);
       if (pc.resolved_path.empty()) {
         std::string looked;
         for (const std::string& d : dirs) looked += (looked.empty() ? "" : ", ") + d;

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <mutex>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "util/json.h"
@@ -32,16 +34,55 @@ bool CopyDesc(const T* in, size_t min_size, T& out) {
 
 std::string Str(const char* p) { return p ? std::string(p) : std::string(); }
 
+// The compact form of JSON texts that passed CheckJson, by text and type: a
+// plugin loaded many times registers the same annotations each time. Only
+// valid texts are kept (a refusal is worked out again, with its message);
+// bounded, since plugins may register texts that change. Any thread.
+class CheckedJson {
+ public:
+  bool Find(const std::string& text, rapidjson::Type type, std::string& compact) {
+    std::lock_guard lock(mu_);
+    auto it = map_.find(Key(text, type));
+    if (it == map_.end()) return false;
+    compact = it->second;
+    return true;
+  }
+  void Add(const std::string& text, rapidjson::Type type, const std::string& compact) {
+    std::lock_guard lock(mu_);
+    if (map_.size() >= kMaxEntries || text.size() > kMaxText) return;
+    map_.emplace(Key(text, type), compact);
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 256, kMaxText = 1024;  // at most ~0.5 MB
+  static std::string Key(const std::string& text, rapidjson::Type type) {
+    return static_cast<char>('0' + static_cast<int>(type)) + text;
+  }
+  std::mutex mu_;
+  std::unordered_map<std::string, std::string> map_;
+};
+
+CheckedJson& Checked() {
+  static CheckedJson* cache = new CheckedJson();  // never destroyed, like Schemas()
+  return *cache;
+}
+
 // Checks an optional JSON field: empty is fine; otherwise it must parse and
 // have the expected type, and is kept compact (it is sent verbatim inside
 // one-line messages). Returns "" or a reason.
 std::string CheckJson(std::string& text, const char* field, rapidjson::Type want) {
   if (text.empty()) return {};
+  if (std::string compact; Checked().Find(text, want, compact)) {
+    text = std::move(compact);
+    return {};
+  }
   rapidjson::Document d;
   if (Status s = ParseJson(text, d); !s.ok()) return std::string(field) + " is not valid JSON: " + s.message();
   if (d.GetType() != want)
     return std::string(field) + (want == rapidjson::kObjectType ? " must be a JSON object" : " must be a JSON array");
-  text = CompactJson(text, d);
+  std::string compact = CompactJson(text, d);
+  Checked().Add(text, want, compact);
+  text = std::move(compact);
   return {};
 }
 
@@ -65,11 +106,65 @@ bool HasScheme(std::string_view uri) {
   return true;
 }
 
+// Compiled schemas by their text, shared by every tool that registers the
+// same text: a plugin loaded 200 times (aliases) registers its schemas 200
+// times, and compiling them was most of its registration. A compiled
+// schema is immutable and only read (validators take it const), so tools
+// and threads may share it. Entries are weak: a schema lives as long as a
+// tool definition holds it; dead entries are swept as the cache grows.
+// Any thread (a mutex): Register runs on the lifecycle thread, tests may
+// run registrars elsewhere.
+class SchemaCache {
+ public:
+  struct Entry {
+    std::string compact;
+    std::weak_ptr<const rapidjson::SchemaDocument> schema;
+  };
+  // The compact text and schema compiled before from `text`, if still alive.
+  std::shared_ptr<const rapidjson::SchemaDocument> Find(const std::string& text, bool object_type,
+                                                        std::string& compact) {
+    std::lock_guard lock(mu_);
+    auto it = (object_type ? objects_ : any_).find(text);
+    if (it == (object_type ? objects_ : any_).end()) return nullptr;
+    auto schema = it->second.schema.lock();
+    if (schema) compact = it->second.compact;
+    return schema;
+  }
+  void Add(const std::string& text, bool object_type, const std::string& compact,
+           const std::shared_ptr<const rapidjson::SchemaDocument>& schema) {
+    std::lock_guard lock(mu_);
+    auto& map = object_type ? objects_ : any_;
+    if (map.size() >= sweep_at_) {
+      std::erase_if(objects_, [](const auto& kv) { return kv.second.schema.expired(); });
+      std::erase_if(any_, [](const auto& kv) { return kv.second.schema.expired(); });
+      sweep_at_ = std::max<size_t>(64, 2 * (objects_.size() + any_.size()));
+    }
+    map[text] = Entry{compact, schema};
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> objects_, any_;  // by the plugin's text
+  size_t sweep_at_ = 64;
+};
+
+SchemaCache& Schemas() {
+  static SchemaCache* cache = new SchemaCache();  // never destroyed: no registration can find it gone at exit
+  return *cache;
+}
+
 // Parses and compiles a schema that must be an object schema (root object,
 // and `type` absent or "object"); on failure returns null and sets `why`.
+// The same text gives the same compact text and (shared) schema.
 std::shared_ptr<const rapidjson::SchemaDocument> CompileSchema(std::string& text,
                                                                const char* field, bool need_object_type,
                                                                std::string& why) {
+  std::string compact;
+  if (auto cached = Schemas().Find(text, need_object_type, compact)) {
+    text = std::move(compact);
+    return cached;
+  }
+  const std::string original = text;
   rapidjson::Document d;
   if (Status s = ParseJson(text, d); !s.ok()) {
     why = std::string(field) + " is not valid JSON: " + s.message();
@@ -87,7 +182,9 @@ std::shared_ptr<const rapidjson::SchemaDocument> CompileSchema(std::string& text
     }
   }
   text = CompactJson(text, d);
-  return std::make_shared<const rapidjson::SchemaDocument>(d);
+  auto schema = std::make_shared<const rapidjson::SchemaDocument>(d);
+  Schemas().Add(original, need_object_type, text, schema);
+  return schema;
 }
 
 
