@@ -9,6 +9,8 @@
 # the suite then fails on an unexpected failure and also on a stale entry (a
 # listed scenario that now passes), so remove entries as the host gains
 # features. A leg without one (2025-11-25 and 0.1.16 today) must pass whole.
+# Scenarios the suite runs but does not score (extensions, pending) are held
+# to expected-unscored-failures-<LEG>.txt the same way (both directions).
 #
 # Environment:
 #   MCPHOST_BIN                 mcp-host binary (required)
@@ -129,13 +131,36 @@ verbose=()
 
 # Node 22 first on PATH, as npx would do, for anything the suite spawns.
 # Run from $WORK so nothing is written into the source tree.
+SUITE_OUT=$WORK/suite.out
 ( cd "$WORK" && PATH="$HERE/node_modules/.bin:$PATH" \
     timeout --kill-after=10 "$LEG_TIMEOUT" \
     "$NODE22" "$SUITE_CLI" server --url "$URL" "${SUITE_ARGS[@]}" \
-      "${baseline_args[@]}" -o "$OUT" "${verbose[@]}" )
-status=$?
+      "${baseline_args[@]}" -o "$OUT" "${verbose[@]}" ) 2>&1 | tee "$SUITE_OUT"
+status=${PIPESTATUS[0]}
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
   echo "run_leg.sh: leg $LEG timed out after ${LEG_TIMEOUT} s" >&2
+fi
+
+# The suite does not score extension and pending scenarios ("Not scored
+# ..."), so a regression there passes unnoticed: hold them to
+# expected-unscored-failures-<LEG>.txt (one scenario per line), both ways.
+UNSCORED=$HERE/expected-unscored-failures-$LEG.txt
+if [ "$status" -eq 0 ] && grep -q '^Not scored' "$SUITE_OUT"; then
+  section=$(sed -n '/^Not scored/,$p' "$SUITE_OUT")
+  failing=$(sed -n 's/^ *✗ \([^ ]*\).*/\1/p' <<<"$section" | sort -u)
+  passing=$(sed -n 's/^ *✓ \([^ ]*\).*/\1/p' <<<"$section" | sort -u)
+  expected=
+  [ -f "$UNSCORED" ] && expected=$(grep -v '^[[:space:]]*#' "$UNSCORED" | sed '/^[[:space:]]*$/d' | sort -u)
+  unexpected=$(comm -23 <(echo "$failing") <(echo "$expected") | sed '/^$/d')
+  stale=$(comm -12 <(echo "$passing") <(echo "$expected") | sed '/^$/d')
+  if [ -n "$unexpected" ]; then
+    echo "run_leg.sh: unscored scenarios failed that ${UNSCORED#"$ROOT"/} does not expect:" $unexpected >&2
+    status=1
+  fi
+  if [ -n "$stale" ]; then
+    echo "run_leg.sh: unscored scenarios now pass: remove them from ${UNSCORED#"$ROOT"/}:" $stale >&2
+    status=1
+  fi
 fi
 
 host_died=0
