@@ -171,14 +171,18 @@ TEST_CASE("http inline: progress of a call that runs long on the I/O thread reac
 }
 
 TEST_CASE("http inline: a task's call is not run on the I/O thread", "[http][http_inline]") {
-  Served s(Stateless(), [](mcph::HostConfig& cfg) {
+  Served s({}, [](mcph::HostConfig& cfg) {
     OneIoThread(cfg);
     cfg.plugins[1].task_tools = {"hang"};
   });
   // A task-augmented call answers with the task at once and runs in the
   // background; on the I/O thread it would hold its connections first.
-  Reply r = PostMcp(s.port, R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"misbehaving__hang",)"
-                            R"("arguments":{"ms":300},"task":{"ttl":60000}}})");
+  // (Modern: a legacy task keeps its POST's exchange for its ttl.)
+  Reply r = PostMcp(s.port,
+                    R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"misbehaving__hang",)"
+                    R"("arguments":{"ms":300},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                    R"("io.modelcontextprotocol/clientCapabilities":{"extensions":{"io.modelcontextprotocol/tasks":{}}}}}})",
+                    ModernHeaders("tools/call", "misbehaving__hang"));
   INFO(r.body);
   CHECK(r.status == 200);
   CHECK_THAT(r.body, Catch::Contains("\"taskId\""));
