@@ -678,7 +678,13 @@ MethodResult StartToolTask(ServerState& s, const RequestContext& rc, std::shared
   // nowhere. A legacy task keeps the session's connection (input relay,
   // notifications/tasks/status).
   if (modern) trc.connection = std::make_shared<Connection>(std::make_shared<NullOutbound>());
-  std::shared_ptr<Outbound> out = trc.connection->out_ptr();
+  // Once the CreateTaskResult is sent, the task's messages belong to no
+  // request: they go where the session's unsolicited messages go (stdio: the
+  // pipe; HTTP: the session's GET stream), not to the tools/call's own
+  // stream, which is over (and which the task's hooks must not keep alive
+  // for its ttl: an HTTP exchange held so kept the drain waiting).
+  std::shared_ptr<Outbound> out = modern ? nullptr : trc.connection->state()->unsolicited();
+  if (!out) out = trc.connection->out_ptr();
   CallInfo info = MakeCallInfo(rc, *tool.plugin);
   info.input_responses_json = std::move(retry.input_responses_json);
   info.request_state = std::move(retry.request_state);
@@ -691,7 +697,9 @@ MethodResult StartToolTask(ServerState& s, const RequestContext& rc, std::shared
     if (auto c = weak.lock()) c->Cancel();
   };
   if (!modern) {
-    hooks.changed = [out](const TaskView& v) {
+    hooks.changed = [weak_out = std::weak_ptr<Outbound>(out)](const TaskView& v) {
+      auto out = weak_out.lock();
+      if (!out) return;
       rapidjson::StringBuffer buf;
       JsonWriter w(buf);
       w.StartObject();
