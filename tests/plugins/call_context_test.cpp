@@ -259,6 +259,30 @@ TEST_CASE("CallContext deadline", "[plugins]") {
   CHECK_FALSE(no_deadline.DeadlinePassed());
 }
 
+TEST_CASE("CallContext agrees with a handler that watches deadline_unix_ms itself", "[plugins]") {
+  // An isolated plugin's runner (and any plugin) may compare the wall clock
+  // with deadline_unix_ms. When it gives up, the host must read that as a
+  // missed deadline (the caller is told "no answer within N ms", not "was
+  // cancelled"): the host may not see its deadline later than the handler.
+  Sink sink;
+  CallInfo info = Info();
+  info.timeout_ms = 20;
+  for (int round = 0; round < 20; ++round) {
+    CallContext ctx(info, sink.fn());
+    const int64_t deadline = ctx.table()->deadline_unix_ms;
+    // Spin as a handler would, to the first moment its own test passes.
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                   .count() < deadline &&
+           std::chrono::steady_clock::now() < give_up) {
+    }
+    INFO("round " << round);
+    REQUIRE(ctx.DeadlinePassed());
+    CHECK(ctx.IsCancelled());
+    CHECK_FALSE(ctx.CancelledByClient());
+  }
+}
+
 TEST_CASE("CallContext set_error_message: the last call wins, invalid UTF-8 replaced", "[plugins]") {
   Sink sink;
   CallContext ctx(Info(), sink.fn());

@@ -15,6 +15,10 @@ namespace {
 CallContext* C(const mcpp_call* c) { return static_cast<CallContext*>(c->call_data); }
 mcpp_str Str(const std::string& s) { return {s.data(), s.size()}; }
 
+int64_t UnixMsCeil() {
+  return std::chrono::ceil<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 constexpr const char* kLevelNames[] = {"debug", "info",     "notice", "warning",
                                        "error", "critical", "alert",  "emergency"};
 
@@ -55,10 +59,10 @@ void CallContext::ArmRound() {
   if (info_.timeout_ms > 0) {
     has_deadline_ = true;
     deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(info_.timeout_ms);
-    table_.deadline_unix_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count() +
-        info_.timeout_ms;
+    // Rounded up: a plugin (or a runner process) that compares the wall
+    // clock with deadline_unix_ms must not see the deadline pass before the
+    // host does; truncating would put it up to 1 ms early.
+    table_.deadline_unix_ms = UnixMsCeil() + info_.timeout_ms;
   }
 }
 
@@ -69,7 +73,11 @@ void CallContext::NextRound(std::string input_responses_json, std::string reques
 }
 
 bool CallContext::DeadlinePassed() const {
-  return has_deadline_ && (expired_.load(std::memory_order_relaxed) || std::chrono::steady_clock::now() >= deadline_);
+  // Either clock: a handler that gave up by deadline_unix_ms (the runner's
+  // is_cancelled() reads only that one) reads as a missed deadline here too.
+  return has_deadline_ && (expired_.load(std::memory_order_relaxed) || std::chrono::steady_clock::now() >= deadline_ ||
+                           std::chrono::system_clock::now().time_since_epoch() >=
+                               std::chrono::milliseconds(table_.deadline_unix_ms));
 }
 
 bool CallContext::IsCancelled() const {
