@@ -50,6 +50,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 # Library dependencies from the binaries (dpkg-shlibdeps), plus systemd's
 # tools are not required: the unit is inert without systemd.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# mcp-host opens libcrypto.so.3 itself (host/src/util/libcrypto.h), which
+# dpkg-shlibdeps cannot see; CPack adds the computed dependencies to this.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libssl3 (>= 3.0.0)")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 # /etc files are the administrator's: dpkg keeps their edits on upgrade.
 file(WRITE ${PROJECT_BINARY_DIR}/packaging/conffiles "/etc/mcphost/mcphost.yaml\n/etc/mcphost/mcphost.env\n")

@@ -18,7 +18,7 @@ std::string Bind(const std::string& args = "{}") { return RequestStateSealer::Bi
 TEST_CASE("Seal: a sealed state opens once, for its own request, with its content", "[protocol][seal]") {
   RequestStateSealer sealer(kKey);
   CHECK_FALSE(sealer.random_key());
-  std::string token = sealer.Seal(Bind(), "plugin-state\nwith a newline");
+  std::string token = sealer.Seal(Bind(), "plugin-state\nwith a newline").value();
   CHECK(token.rfind("v1.", 0) == 0);
   CHECK(token.find("plugin-state") == std::string::npos);  // not readable as is
   auto opened = sealer.Open(token, Bind());
@@ -31,14 +31,14 @@ TEST_CASE("Seal: a sealed state opens once, for its own request, with its conten
 
 TEST_CASE("Seal: an empty plugin state still seals (binding and nonce)", "[protocol][seal]") {
   RequestStateSealer sealer(kKey);
-  auto opened = sealer.Open(sealer.Seal(Bind(), ""), Bind());
+  auto opened = sealer.Open(sealer.Seal(Bind(), "").value(), Bind());
   REQUIRE(opened.ok());
   CHECK(opened.value().empty());
 }
 
 TEST_CASE("Seal: any change to the token, or another request, is refused", "[protocol][seal]") {
   RequestStateSealer sealer(kKey);
-  std::string token = sealer.Seal(Bind(), "s");
+  std::string token = sealer.Seal(Bind(), "s").value();
   for (size_t i = 3; i < token.size(); i += 3) {
     std::string t = token;
     t[i] = t[i] == 'A' ? 'B' : 'A';
@@ -58,7 +58,7 @@ TEST_CASE("Seal: any change to the token, or another request, is refused", "[pro
 TEST_CASE("Seal: replicas share a configured key; other keys and random keys do not open it", "[protocol][seal]") {
   RequestStateSealer a(kKey), b(kKey), other(std::string(64, 'y')), random_key("");
   CHECK(random_key.random_key());
-  std::string token = a.Seal(Bind(), "s");
+  std::string token = a.Seal(Bind(), "s").value();
   CHECK_FALSE(other.Open(token, Bind()).ok());
   CHECK_FALSE(random_key.Open(token, Bind()).ok());
   CHECK(b.Open(token, Bind()).ok());
@@ -66,7 +66,7 @@ TEST_CASE("Seal: replicas share a configured key; other keys and random keys do 
 
 TEST_CASE("Seal: an expired state is refused as expired", "[protocol][seal]") {
   RequestStateSealer sealer(kKey, /*lifetime_ms=*/-1);
-  auto opened = sealer.Open(sealer.Seal(Bind(), "s"), Bind());
+  auto opened = sealer.Open(sealer.Seal(Bind(), "s").value(), Bind());
   REQUIRE_FALSE(opened.ok());
   CHECK_THAT(opened.error(), Catch::Contains("expired"));
 }

@@ -88,14 +88,19 @@ void WriteInputRequests(JsonWriter& w, const std::vector<InputRequest>& requests
 
 Answer ModernInputRequired(ServerState& s, const RequestContext& rc, const ResultBuilder& rb,
                            const StateBinding& binding) {
+  // Always a state, even when the plugin set none: it carries the binding
+  // and the one-use nonce, so the retry is checked either way.
+  Result<std::string> state = s.sealer.Seal(binding.Compute(), rb.request_state());
+  if (!state.ok())
+    return ErrorReply(rc.id_json, rpc::kInternalError,
+                      "The request needs more input from the client, but the host cannot issue a requestState: " +
+                          state.error());
   Reply reply(rc);
   JsonWriter& w = reply.w();
   w.Key("inputRequests");
   WriteInputRequests(w, rb.input_requests());
-  // Always a state, even when the plugin set none: it carries the binding
-  // and the one-use nonce, so the retry is checked either way.
   w.Key("requestState");
-  WriteString(w, s.sealer.Seal(binding.Compute(), rb.request_state()));
+  WriteString(w, *state);
   return reply.Finish(s.identity, /*ttl_ms=*/-1, {}, "input_required");
 }
 

@@ -1,12 +1,9 @@
 // request_state_seal.cpp - see request_state_seal.h. HMAC and SHA-256 come
-// from OpenSSL's libcrypto; random bytes from the kernel (getrandom), so a
-// host that never seals a requestState never initialises libcrypto (its
-// DRBG and provider set-up fault in megabytes at start).
+// from OpenSSL's libcrypto, loaded on the first seal or open
+// (util/libcrypto.h); random bytes from the kernel (getrandom), so a host
+// that never seals a requestState never loads libcrypto.
 #include "protocol/request_state_seal.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <sys/random.h>
 
 #include <cerrno>
@@ -15,6 +12,7 @@
 #include <stdexcept>
 
 #include "util/json.h"
+#include "util/libcrypto.h"
 
 namespace mcph {
 namespace {
@@ -51,14 +49,6 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-// SHA-256, fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up
-// again on every use (a third of a binding's cost). Fetched on first use, so
-// a host that never binds never initialises libcrypto.
-const EVP_MD* Sha256() {
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return md ? md : EVP_sha256();
-}
-
 }  // namespace
 
 RequestStateSealer::RequestStateSealer(std::string key, int64_t lifetime_ms)
@@ -71,39 +61,47 @@ RequestStateSealer::RequestStateSealer(std::string key, int64_t lifetime_ms)
 
 std::string RequestStateSealer::Binding(std::string_view method, std::string_view name,
                                         std::string_view arguments_json) {
+  std::string out;
+  out.reserve(method.size() + name.size() + 2 + 2 * EVP_MAX_MD_SIZE);
+  out.append(method).append(1, '\0').append(name).append(1, '\0');
+  // Without libcrypto there is no digest, and Seal and Open refuse anyway.
+  const Result<LibcryptoFunctions>& crypto = Libcrypto();
+  if (!crypto.ok()) return out;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(arguments_json.data(), arguments_json.size(), digest, &len, Sha256(), nullptr);
-  std::string out;
-  out.reserve(method.size() + name.size() + 2 + len * 2);
-  out.append(method).append(1, '\0').append(name).append(1, '\0');
+  crypto->digest(arguments_json.data(), arguments_json.size(), digest, &len, crypto->sha256, nullptr);
   out += Hex(std::string_view(reinterpret_cast<const char*>(digest), len));
   return out;
 }
 
-std::string RequestStateSealer::Mac(std::string_view binding, std::string_view payload) const {
+std::string RequestStateSealer::Mac(const LibcryptoFunctions& crypto, std::string_view binding,
+                                    std::string_view payload) const {
   // The MAC covers the binding (never sent) and the payload (sent).
   std::string message;
   message.reserve(binding.size() + 1 + payload.size());
   message.append(binding).append(1, '\n').append(payload);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(Sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(message.data()),
-       message.size(), mac, &len);
+  crypto.hmac(crypto.sha256, key_.data(), static_cast<int>(key_.size()),
+              reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
   return std::string(reinterpret_cast<const char*>(mac), len);
 }
 
-std::string RequestStateSealer::Seal(std::string_view binding, std::string_view plugin_state) const {
+Result<std::string> RequestStateSealer::Seal(std::string_view binding, std::string_view plugin_state) const {
+  const Result<LibcryptoFunctions>& crypto = Libcrypto();
+  if (!crypto.ok()) return Status::Error(crypto.error());
   std::string payload = std::to_string(NowMs() + lifetime_ms_) + "\n" + Hex(RandomBytes(16)) + "\n";
   payload.append(plugin_state);
   std::string token(kPrefix);
   token += Base64Url(payload);
   token += '.';
-  token += Base64Url(Mac(binding, payload));
+  token += Base64Url(Mac(*crypto, binding, payload));
   return token;
 }
 
 Result<std::string> RequestStateSealer::Open(std::string_view token, std::string_view binding) {
+  const Result<LibcryptoFunctions>& crypto = Libcrypto();
+  if (!crypto.ok()) return Status::Error("requestState cannot be checked: " + crypto.error());
   const Status bad = Status::Error("requestState is invalid: it was modified, or was not issued by this server");
   if (token.substr(0, kPrefix.size()) != kPrefix) return bad;
   token.remove_prefix(kPrefix.size());
@@ -111,8 +109,8 @@ Result<std::string> RequestStateSealer::Open(std::string_view token, std::string
   if (dot == std::string_view::npos) return bad;
   std::string payload, mac;
   if (!FromBase64Url(token.substr(0, dot), payload) || !FromBase64Url(token.substr(dot + 1), mac)) return bad;
-  std::string expected = Mac(binding, payload);
-  if (mac.size() != expected.size() || CRYPTO_memcmp(mac.data(), expected.data(), mac.size()) != 0)
+  std::string expected = Mac(*crypto, binding, payload);
+  if (mac.size() != expected.size() || crypto->memcmp(mac.data(), expected.data(), mac.size()) != 0)
     return Status::Error(
         "requestState is invalid: it was modified, or belongs to another request (method, name and arguments "
         "must be those of the request that received it)");

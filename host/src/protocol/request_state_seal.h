@@ -24,13 +24,16 @@
 
 namespace mcph {
 
+struct LibcryptoFunctions;
+
 class RequestStateSealer {
  public:
   // `key` empty: a random 32-byte key for this process.
   explicit RequestStateSealer(std::string key, int64_t lifetime_ms = 10 * 60 * 1000);
 
-  // The sealed token for `plugin_state` (may be empty) bound to `binding`.
-  std::string Seal(std::string_view binding, std::string_view plugin_state) const;
+  // The sealed token for `plugin_state` (may be empty) bound to `binding`;
+  // an error only when libcrypto cannot be loaded (util/libcrypto.h).
+  Result<std::string> Seal(std::string_view binding, std::string_view plugin_state) const;
   // The plugin state inside `token` when it is intact, bound to `binding`,
   // unexpired and not used before; else an error a client can read.
   Result<std::string> Open(std::string_view token, std::string_view binding);
@@ -41,7 +44,7 @@ class RequestStateSealer {
   bool random_key() const { return random_key_; }
 
  private:
-  std::string Mac(std::string_view binding, std::string_view payload) const;
+  std::string Mac(const LibcryptoFunctions& crypto, std::string_view binding, std::string_view payload) const;
 
   std::string key_;
   bool random_key_ = false;
