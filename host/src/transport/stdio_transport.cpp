@@ -205,8 +205,7 @@ std::shared_ptr<Connection> StdioTransport::Run() {
   {
     std::unique_lock lock(mu_);
     StartReader(0);
-    ++running_;
-    threads_.emplace_back([this] {
+    threads_.Start([this] {
       Watch();
       ThreadDone();
     });
@@ -220,31 +219,21 @@ bool StdioTransport::Stop(int wait_ms) {
   std::unique_lock lock(mu_);
   ended_ = true;
   cv_.notify_all();
-  auto done = [&] { return running_ == 0; };
+  auto done = [&] { return threads_.running() == 0; };
   if (wait_ms < 0)
     cv_.wait(lock, done);
   else if (!cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), done))
     return false;
-  std::vector<std::thread> threads = std::move(threads_);
-  threads_.clear();
-  finished_.clear();
+  std::vector<std::thread> threads = threads_.TakeAll();
   lock.unlock();
   for (std::thread& t : threads) t.join();
   return true;
 }
 
 void StdioTransport::StartReader(uint64_t gen) {
-  // Join the readers that ended since (each slow step ends one), so threads
+  // Joins the readers that ended since (each slow step ends one), so threads
   // do not pile up over a long life.
-  for (std::thread::id id : finished_) {
-    auto it = std::find_if(threads_.begin(), threads_.end(), [&](const std::thread& t) { return t.get_id() == id; });
-    if (it == threads_.end()) continue;
-    it->join();
-    threads_.erase(it);
-  }
-  finished_.clear();
-  ++running_;
-  threads_.emplace_back([this, gen] {
+  threads_.Start([this, gen] {
     ReadLoop(gen);
     ThreadDone();
   });
@@ -252,8 +241,7 @@ void StdioTransport::StartReader(uint64_t gen) {
 
 void StdioTransport::ThreadDone() {
   std::lock_guard lock(mu_);
-  finished_.push_back(std::this_thread::get_id());
-  --running_;
+  threads_.Done();
   cv_.notify_all();
 }
 

@@ -51,6 +51,7 @@
 #include "protocol/dispatcher.h"
 #include "protocol/inline_step.h"
 #include "util/json.h"
+#include "util/thread_set.h"
 
 namespace mcph {
 
@@ -158,9 +159,7 @@ class StdioTransport {
   WatchedStep current_{};
   std::vector<WatchedStep> stuck_;
   bool ended_ = false;
-  int running_ = 0;  // threads started and not yet finished
-  std::vector<std::thread> threads_;
-  std::vector<std::thread::id> finished_;  // threads that returned, to join
+  ThreadSet threads_;  // the readers and the watcher
 };
 
 }  // namespace mcph

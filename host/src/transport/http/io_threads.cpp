@@ -34,7 +34,7 @@ IoThreads::~IoThreads() {
   std::vector<std::thread> threads;
   {
     std::lock_guard lock(mu_);
-    threads = std::move(threads_);
+    threads = threads_.TakeAll();
   }
   for (std::thread& t : threads) t.join();
 }
@@ -48,22 +48,14 @@ void IoThreads::Start() {
 bool IoThreads::Wait(std::chrono::milliseconds grace) {
   std::unique_lock lock(mu_);
   cv_.wait(lock, [&] { return std::all_of(lanes_.begin(), lanes_.end(), [](const auto& l) { return l->stopped; }); });
-  return cv_.wait_for(lock, grace, [&] { return running_ == 0; });
+  return cv_.wait_for(lock, grace, [&] { return threads_.running() == 0; });
 }
 
 bool IoThreads::OnIoThread() { return t_lane_ != nullptr; }
 
 void IoThreads::StartThread(Lane& lane, uint64_t gen) {
-  // Join the threads that ended since (each long step ends one).
-  for (std::thread::id id : finished_) {
-    auto it = std::find_if(threads_.begin(), threads_.end(), [&](const std::thread& t) { return t.get_id() == id; });
-    if (it == threads_.end()) continue;
-    it->join();
-    threads_.erase(it);
-  }
-  finished_.clear();
-  ++running_;
-  threads_.emplace_back([this, &lane, gen] { Loop(lane, gen); });
+  // Joins the threads that ended since (each long step ends one).
+  threads_.Start([this, &lane, gen] { Loop(lane, gen); });
 }
 
 void IoThreads::Loop(Lane& lane, uint64_t gen) {
@@ -84,8 +76,7 @@ void IoThreads::Loop(Lane& lane, uint64_t gen) {
   if (retired) boost::asio::post(*lane.ctx, [] {});
   std::lock_guard lock(mu_);
   if (!retired) lane.stopped = true;
-  finished_.push_back(std::this_thread::get_id());
-  --running_;
+  threads_.Done();
   cv_.notify_all();
 }
 

@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "protocol/inline_step.h"
+#include "util/thread_set.h"
 
 namespace mcph::http {
 
@@ -106,7 +107,6 @@ class IoThreads {
 
   void Loop(Lane& lane, uint64_t gen);
   void StartThread(Lane& lane, uint64_t gen);  // mu_ held
-  void ThreadDone();
   void Watch();
   void Wake();
   // One look at `lane`: fires passed deadlines, moves ctx off a stalled
@@ -123,9 +123,7 @@ class IoThreads {
   std::condition_variable cv_;
   bool ending_ = false;
   bool wake_ = false;
-  int running_ = 0;  // I/O threads started and not yet finished
-  std::vector<std::thread> threads_;
-  std::vector<std::thread::id> finished_;  // threads that ended, to join
+  ThreadSet threads_;  // the I/O threads (each long step replaces one)
   std::thread watcher_;
   std::atomic<bool> parked_{false};  // the watcher sleeps until Wake
   std::atomic<uint64_t> takeovers_{0};
