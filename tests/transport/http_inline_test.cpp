@@ -7,9 +7,15 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 
 #include "http_test_support.h"
+#include "protocol/inline_step.h"
+#include "transport/http/io_threads.h"
 
 using namespace http_test;  // NOLINT: the support header is this file's vocabulary
 
@@ -187,4 +193,49 @@ TEST_CASE("http inline: a task's call is not run on the I/O thread", "[http][htt
   CHECK(r.status == 200);
   CHECK_THAT(r.body, Catch::Contains("\"taskId\""));
   CHECK(s.server->io_takeovers() == 0);
+}
+
+TEST_CASE("http inline: the watcher sleeps while a hung step whose deadline was answered still runs",
+          "[http][http_inline]") {
+  // IoThreads alone, on one io_context: a step that hangs past its deadline.
+  net::io_context ioc;
+  auto work = net::make_work_guard(ioc);
+  mcph::http::IoThreads io({&ioc});
+  io.Start();
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false, expired = false;
+  net::post(ioc, [&] {
+    mcph::InlineStep step;
+    step.run = [&] {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return release; });
+    };
+    step.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+    step.expire = [&] {
+      std::lock_guard lock(mu);
+      expired = true;
+      cv.notify_all();
+    };
+    mcph::http::IoThreads::RunStep(step);  // last: throws once ioc moved on
+  });
+  {
+    std::unique_lock lock(mu);
+    REQUIRE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return expired; }));
+  }
+  CHECK(io.takeovers() == 1);
+  // Nothing is left to watch (the deadline was kept; only the step's return
+  // is awaited): the watcher parks after its idle second instead of
+  // ticking until the step returns.
+  const uint64_t parks = io.parks();
+  for (int i = 0; i < 2000 && io.parks() == parks; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(io.parks() > parks);
+  {
+    std::lock_guard lock(mu);
+    release = true;
+    cv.notify_all();
+  }
+  work.reset();
+  ioc.stop();
+  CHECK(io.Wait(std::chrono::seconds(10)));  // the hung thread ended too
 }

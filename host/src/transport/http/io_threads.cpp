@@ -117,6 +117,10 @@ void IoThreads::Wake() {
   cv_.notify_all();
 }
 
+bool IoThreads::ExpireLeft(const Lane& lane) {
+  return std::any_of(lane.stuck.begin(), lane.stuck.end(), [](const Watched& w) { return bool(w.expire); });
+}
+
 bool IoThreads::Check(Lane& lane, uint64_t& seen_steps, Clock::time_point& since, Clock::time_point now) {
   std::vector<std::function<void()>> fire;
   uint64_t takeover = 0;
@@ -140,8 +144,7 @@ bool IoThreads::Check(Lane& lane, uint64_t& seen_steps, Clock::time_point& since
     } else {
       since = now;
     }
-    busy = lane.in_step || lane.steps != seen_steps ||
-           std::any_of(lane.stuck.begin(), lane.stuck.end(), [](const Watched& w) { return bool(w.expire); });
+    busy = lane.in_step || lane.steps != seen_steps || ExpireLeft(lane);
     seen_steps = lane.steps;
   }
   if (takeover) {
@@ -168,10 +171,13 @@ void IoThreads::Watch() {
       bool busy = false;
       for (size_t i = 0; i < n; ++i) {
         std::lock_guard lane_lock(lanes_[i]->mu);
-        busy = busy || lanes_[i]->in_step || lanes_[i]->steps != seen[i] || !lanes_[i]->stuck.empty();
+        busy = busy || lanes_[i]->in_step || lanes_[i]->steps != seen[i] || ExpireLeft(*lanes_[i]);
       }
       lock.lock();
-      if (!busy) cv_.wait(lock, [&] { return ending_ || wake_; });
+      if (!busy) {
+        parks_.fetch_add(1, std::memory_order_relaxed);
+        cv_.wait(lock, [&] { return ending_ || wake_; });
+      }
       wake_ = false;
       parked_.store(false);
       idle = 0;

@@ -81,6 +81,9 @@ class IoThreads {
   // Times an io_context moved off a thread stuck in a step (for tests and
   // the operator: each one means a slow or hung plugin call held an I/O thread).
   uint64_t takeovers() const { return takeovers_.load(std::memory_order_relaxed); }
+  // Times the watcher went to sleep for want of anything to watch (for
+  // tests: a lane whose stuck steps all had their deadline answered lets it).
+  uint64_t parks() const { return parks_.load(std::memory_order_relaxed); }
 
   // How often the watcher looks, and how long a step may hold its I/O
   // thread before the io_context goes to a new thread.
@@ -112,6 +115,10 @@ class IoThreads {
   // One look at `lane`: fires passed deadlines, moves ctx off a stalled
   // thread. True if it is busy (the watcher must keep ticking).
   bool Check(Lane& lane, uint64_t& seen_steps, Clock::time_point& since, Clock::time_point now);
+  // Whether a step that lost its thread still has a deadline to keep
+  // (lane.mu held). Once its expire fired, only its return is awaited, which
+  // needs no watching: Check and the park test in Watch agree on this.
+  static bool ExpireLeft(const Lane& lane);
 
   // The I/O thread's own: which object, lane and generation it is.
   static thread_local IoThreads* t_owner_;
@@ -127,6 +134,7 @@ class IoThreads {
   std::thread watcher_;
   std::atomic<bool> parked_{false};  // the watcher sleeps until Wake
   std::atomic<uint64_t> takeovers_{0};
+  std::atomic<uint64_t> parks_{0};
 };
 
 }  // namespace mcph::http
