@@ -7,6 +7,7 @@
 #include <boost/beast/http/field.hpp>
 #include <cctype>
 #include <charconv>
+#include <optional>
 
 #include "observability/metrics.h"
 #include "protocol/errors.h"
@@ -254,15 +255,13 @@ void McpEndpoint::Post(const std::shared_ptr<HttpConnection>& conn, Request& req
     info.hold = Hold(session);
     auto ex = std::make_shared<Exchange>(conn, std::move(info), &metrics_);
     auto c = std::make_shared<Connection>(ex, std::move(state));
-    InlineStep step;
-    if (IoThreads::OnIoThread()) {
-      // A plugin call the dispatch starts is run by this thread (io_threads.h).
-      InlineStepSlot slot(/*quick_only=*/true);
-      runtime_.dispatcher().HandleParsed(doc, c);
-      step = slot.Take();
-    } else {
-      runtime_.dispatcher().HandleParsed(doc, c);
-    }
+    // On an I/O thread, a plugin call the dispatch starts is run by this
+    // thread (io_threads.h); elsewhere no slot is open and it is posted.
+    std::optional<InlineStepSlot> slot;
+    if (IoThreads::OnIoThread()) slot.emplace(/*quick_only=*/true);
+    runtime_.dispatcher().HandleParsed(doc, c);
+    InlineStep step = slot ? slot->Take() : InlineStep{};
+    slot.reset();  // closed once the dispatch is done, before the step runs
     if (!ex->answered()) {
       if (expects) ex->Watch();
       else ex->Accept();
