@@ -2,17 +2,16 @@
 // the real plugin files (the same file can be instantiated more than once).
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
-#include <atomic>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "temp_dir.h"
 #include "util/json.h"
 
 namespace fs = std::filesystem;
+using test_support::TempDir;
 using mcph::Catalog;
 using mcph::PluginConfig;
 using mcph::PluginInstance;
@@ -67,24 +66,6 @@ std::vector<std::string> ToolNames(const Catalog& c) {
 }
 
 bool HasTool(const Catalog& c, const std::string& name) { return c.FindTool(name) != nullptr; }
-
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("mcphost_catalog_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 

@@ -6,7 +6,6 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,39 +14,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/config_loader.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using mcph::HostConfig;
 using mcph::LoadConfigFile;
 using mcph::ParseConfig;
 using mcph::YamlToJson;
+using test_support::TempDir;
 
 namespace {
-
-// A fresh folder under the system temp dir, removed at scope end.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("mcphost_config_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  std::string Write(const std::string& name, const std::string& text) const {
-    const fs::path p = path_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p.string();
-  }
-
- private:
-  fs::path path_;
-};
 
 // The error text of a config that must fail.
 std::string ErrorOf(const std::string& yaml, const std::string& source = "config/x.yaml") {

@@ -3,9 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <elf.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -14,36 +12,16 @@
 #include <string>
 
 #include "plugins/plugin_library.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using mcph::PluginLibrary;
+using test_support::TempDir;
 
 namespace {
 
 std::string Plugin(const char* file) { return std::string(MCPHOST_TEST_PLUGIN_DIR) + "/" + file; }
 std::string Fixture(const char* file) { return std::string(MCPHOST_TEST_FIXTURE_DIR) + "/" + file; }
-
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("mcphost_plugin_library_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string Write(const std::string& name, const std::string& bytes) const {
-    fs::path p = path_ / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
-
- private:
-  fs::path path_;
-};
 
 std::string ErrorOpening(const std::string& path) {
   auto r = PluginLibrary::Open(path);

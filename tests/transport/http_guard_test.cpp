@@ -2,9 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <string>
 
+#include "temp_dir.h"
 #include "transport/http/request_guard.h"
 
 using namespace mcph::http;
@@ -74,15 +74,12 @@ TEST_CASE("constant-time comparison", "[http]") {
 }
 
 TEST_CASE("bearer tokens from a file and the environment", "[http]") {
-  namespace fs = std::filesystem;
-  fs::path file = fs::temp_directory_path() / "mcphost_http_tokens_test.txt";
-  {
-    std::ofstream out(file);
-    out << "# tokens\n\n  file-token-1  \nfile-token-2\n";
-  }
+  // A folder of this process's own: test processes run side by side.
+  test_support::TempDir dir("http_guard_test");
+  const std::string file = dir.Write("tokens.txt", "# tokens\n\n  file-token-1  \nfile-token-2\n");
   ::setenv("MCPHOST_HTTP_TEST_TOKEN", "env-token", 1);
   mcph::HttpAuthConfig cfg;
-  cfg.token_file = file.string();
+  cfg.token_file = file;
   cfg.token_env = "MCPHOST_HTTP_TEST_TOKEN";
   auto auth = BearerAuth::Load(cfg);
   REQUIRE(auth.ok());
@@ -100,5 +97,4 @@ TEST_CASE("bearer tokens from a file and the environment", "[http]") {
   missing.token_env = "MCPHOST_HTTP_TEST_UNSET_VAR";
   ::unsetenv("MCPHOST_HTTP_TEST_UNSET_VAR");
   CHECK_FALSE(BearerAuth::Load(missing).ok());
-  fs::remove(file);
 }
