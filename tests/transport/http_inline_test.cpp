@@ -49,37 +49,6 @@ bool IsToolError(const Reply& r) {
   return d.IsObject() && d.HasMember("result") && d["result"].HasMember("isError") && d["result"]["isError"].GetBool();
 }
 
-// One keep-alive connection that sends requests one after another.
-class KeepAlive {
- public:
-  explicit KeepAlive(uint16_t port) : port_(port), sock_(ioc_) {
-    sock_.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  }
-  Reply Post(const std::string& body) {
-    bhttp::request<bhttp::string_body> req(bhttp::verb::post, "/mcp", 11);
-    req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port_));
-    req.set(bhttp::field::accept, "application/json, text/event-stream");
-    req.set(bhttp::field::content_type, "application/json");
-    req.keep_alive(true);
-    req.body() = body;
-    req.prepare_payload();
-    bhttp::write(sock_, req);
-    bhttp::response<bhttp::string_body> res;
-    bhttp::read(sock_, buf_, res);
-    Reply r;
-    r.status = static_cast<int>(res.result_int());
-    r.body = res.body();
-    r.headers = res.base();
-    return r;
-  }
-
- private:
-  uint16_t port_;
-  net::io_context ioc_;
-  tcp::socket sock_;
-  beast::flat_buffer buf_;
-};
-
 }  // namespace
 
 TEST_CASE("http inline: a call that runs long on the I/O thread does not stop its other connections",
@@ -120,7 +89,7 @@ TEST_CASE("http inline: the deadline of a call run on the I/O thread is kept", "
 TEST_CASE("http inline: the connection of a long call keeps working after its thread moved on",
           "[http][http_inline]") {
   Served s(Stateless(), OneIoThread);
-  KeepAlive conn(s.port);
+  Client conn(s.port);
   CHECK(ResultText(conn.Post(Call(2, "misbehaving__hang", R"({"ms":100})"))) == "slept 100 ms");
   const uint64_t moved = s.server->io_takeovers();
   CHECK(moved >= 1);
@@ -141,17 +110,9 @@ TEST_CASE("http inline: progress of a call that runs long on the I/O thread reac
       R"({"jsonrpc":"2.0","id":"p","method":"tools/call","params":{"name":"misbehaving__slow","arguments":{"progress":1},)"
       R"("_meta":{"progressToken":"t1","io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
       R"("io.modelcontextprotocol/clientCapabilities":{}}}})";
-  net::io_context ioc;
-  tcp::socket sock(ioc);
-  sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port));
-  bhttp::request<bhttp::string_body> req(bhttp::verb::post, "/mcp", 11);
-  req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(s.port));
-  req.set(bhttp::field::accept, "application/json, text/event-stream");
-  req.set(bhttp::field::content_type, "application/json");
-  for (auto& [k, v] : ModernHeaders("tools/call", "misbehaving__slow")) req.set(k, v);
-  req.body() = body;
-  req.prepare_payload();
-  bhttp::write(sock, req);
+  Client client(s.port);
+  client.Write(bhttp::verb::post, "/mcp", body, ModernHeaders("tools/call", "misbehaving__slow"));
+  tcp::socket& sock = client.socket();
   // Read until the progress event is whole. The call runs until it is
   // cancelled, so nothing else can have been sent by then.
   timeval tv{5, 0};

@@ -1,5 +1,6 @@
 // http_test_support.h - what the HTTP tests share: a host serving HTTP on a
-// loopback port (Served) and a blocking Beast client (Do, PostMcp).
+// loopback port (Served) and a blocking Beast client (Client for a
+// keep-alive connection; Do and PostMcp for one request each).
 #pragma once
 
 #include <boost/asio/connect.hpp>
@@ -70,11 +71,14 @@ struct Reply {
   }
 };
 
-inline Reply Do(uint16_t port, bhttp::verb verb, const std::string& target, const std::string& body,
-         std::vector<std::pair<std::string, std::string>> headers = {}, bool default_headers = true) {
-  net::io_context ioc;
-  tcp::socket sock(ioc);
-  sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+using HeaderPairs = std::vector<std::pair<std::string, std::string>>;
+
+// The request every client here sends: HTTP/1.1 (so the connection stays
+// open after it) to 127.0.0.1:port, with the Accept and Content-Type an MCP
+// POST needs unless !default_headers, then `headers`.
+inline bhttp::request<bhttp::string_body> MakeRequest(uint16_t port, bhttp::verb verb, const std::string& target,
+                                                      const std::string& body, const HeaderPairs& headers = {},
+                                                      bool default_headers = true) {
   bhttp::request<bhttp::string_body> req(verb, target, 11);
   req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port));
   if (default_headers) {
@@ -84,15 +88,56 @@ inline Reply Do(uint16_t port, bhttp::verb verb, const std::string& target, cons
   for (auto& [k, v] : headers) req.set(k, v);
   req.body() = body;
   req.prepare_payload();
-  bhttp::write(sock, req);
-  beast::flat_buffer buf;
-  bhttp::response<bhttp::string_body> res;
-  bhttp::read(sock, buf, res);
-  Reply r;
-  r.status = static_cast<int>(res.result_int());
-  r.body = res.body();
-  r.headers = res.base();
-  return r;
+  return req;
+}
+
+// One connection to 127.0.0.1:port that sends requests one after another
+// and reads each answer whole (blocking; one thread at a time).
+class Client {
+ public:
+  explicit Client(uint16_t port) : port_(port), sock_(ioc_) {
+    sock_.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Sends a request without waiting for its answer (for a test that reads
+  // the socket itself, e.g. an SSE stream).
+  void Write(bhttp::verb verb, const std::string& target, const std::string& body, const HeaderPairs& headers = {},
+             bool default_headers = true) {
+    bhttp::write(sock_, MakeRequest(port_, verb, target, body, headers, default_headers));
+  }
+  // Reads one whole response.
+  Reply Read() {
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(sock_, buf_, res);
+    Reply r;
+    r.status = static_cast<int>(res.result_int());
+    r.body = res.body();
+    r.headers = res.base();
+    return r;
+  }
+  Reply Send(bhttp::verb verb, const std::string& target, const std::string& body, const HeaderPairs& headers = {},
+             bool default_headers = true) {
+    Write(verb, target, body, headers, default_headers);
+    return Read();
+  }
+  Reply Post(const std::string& body, const HeaderPairs& headers = {}) {
+    return Send(bhttp::verb::post, "/mcp", body, headers);
+  }
+  tcp::socket& socket() { return sock_; }
+
+ private:
+  uint16_t port_;
+  net::io_context ioc_;
+  tcp::socket sock_;
+  beast::flat_buffer buf_;
+};
+
+// One request on a connection of its own.
+inline Reply Do(uint16_t port, bhttp::verb verb, const std::string& target, const std::string& body,
+                HeaderPairs headers = {}, bool default_headers = true) {
+  return Client(port).Send(verb, target, body, headers, default_headers);
 }
 
 inline Reply PostMcp(uint16_t port, const std::string& body, std::vector<std::pair<std::string, std::string>> headers = {}) {
