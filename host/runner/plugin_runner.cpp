@@ -37,6 +37,7 @@
 #include "plugins/isolation/wire.h"
 #include "plugins/plugin_library.h"
 #include "util/allocator_tuning.h"
+#include "util/unix_time.h"
 
 namespace {
 
@@ -51,11 +52,6 @@ uint64_t g_max_result_bytes = 64u << 20;
 void Send(Writer& w) {
   std::lock_guard lock(g_write_mu);
   if (!mcph::wire::WriteFrame(g_fd, w.Frame())) ::_exit(0);  // mcp-host is gone
-}
-
-int64_t NowUnixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // ---- mcpp_host ------------------------------------------------------------
@@ -292,7 +288,7 @@ void FillCallTable(RunnerCall& rc) {
   t.is_cancelled = [](const mcpp_call* c) -> uint8_t {
     RunnerCall* self = C(c);
     if (self->cancelled.load(std::memory_order_relaxed)) return 1;
-    return self->table.deadline_unix_ms > 0 && NowUnixMs() >= self->table.deadline_unix_ms ? 1 : 0;
+    return self->table.deadline_unix_ms > 0 && mcph::UnixMs() >= self->table.deadline_unix_ms ? 1 : 0;
   };
   t.progress = [](const mcpp_call* c, double progress, double total, const char* message) {
     Writer w(Msg::kCallProgress, C(c)->tag);

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "util/unix_time.h"
+
 namespace mcph {
 namespace {
 
@@ -57,9 +59,7 @@ void Metrics::RecordRequest(std::string_view method, int era, double seconds, bo
   }
   if (error) {
     RecentError e;
-    e.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+    e.unix_ms = UnixMs();
     e.method = std::string(method.empty() ? std::string_view("other") : method);
     e.era = era == 1 ? 1 : 0;
     e.code = error_code;

@@ -7,6 +7,7 @@
 
 #include "plugins/log_limiter.h"
 #include "util/json.h"
+#include "util/unix_time.h"
 #include "util/utf8.h"
 
 namespace mcph {
@@ -14,10 +15,6 @@ namespace {
 
 CallContext* C(const mcpp_call* c) { return static_cast<CallContext*>(c->call_data); }
 mcpp_str Str(const std::string& s) { return {s.data(), s.size()}; }
-
-int64_t UnixMsCeil() {
-  return std::chrono::ceil<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 constexpr const char* kLevelNames[] = {"debug", "info",     "notice", "warning",
                                        "error", "critical", "alert",  "emergency"};
@@ -76,8 +73,7 @@ bool CallContext::DeadlinePassed() const {
   // Either clock: a handler that gave up by deadline_unix_ms (the runner's
   // is_cancelled() reads only that one) reads as a missed deadline here too.
   return has_deadline_ && (expired_.load(std::memory_order_relaxed) || std::chrono::steady_clock::now() >= deadline_ ||
-                           std::chrono::system_clock::now().time_since_epoch() >=
-                               std::chrono::milliseconds(table_.deadline_unix_ms));
+                           UnixMs() >= table_.deadline_unix_ms);
 }
 
 bool CallContext::IsCancelled() const {

@@ -13,16 +13,12 @@
 
 #include "util/json.h"
 #include "util/libcrypto.h"
+#include "util/unix_time.h"
 
 namespace mcph {
 namespace {
 
 constexpr std::string_view kPrefix = "v1.";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string RandomBytes(size_t n) {
   std::string out(n, '\0');
@@ -90,7 +86,7 @@ std::string RequestStateSealer::Mac(const LibcryptoFunctions& crypto, std::strin
 Result<std::string> RequestStateSealer::Seal(std::string_view binding, std::string_view plugin_state) const {
   const Result<LibcryptoFunctions>& crypto = Libcrypto();
   if (!crypto.ok()) return Status::Error(crypto.error());
-  std::string payload = std::to_string(NowMs() + lifetime_ms_) + "\n" + Hex(RandomBytes(16)) + "\n";
+  std::string payload = std::to_string(UnixMs() + lifetime_ms_) + "\n" + Hex(RandomBytes(16)) + "\n";
   payload.append(plugin_state);
   std::string token(kPrefix);
   token += Base64Url(payload);
@@ -122,7 +118,7 @@ Result<std::string> RequestStateSealer::Open(std::string_view token, std::string
     if (c < '0' || c > '9') return bad;
     expiry = expiry * 10 + (c - '0');
   }
-  const int64_t now = NowMs();
+  const int64_t now = UnixMs();
   if (now > expiry) return Status::Error("requestState has expired: send the request again without it");
   std::string nonce = payload.substr(nl1 + 1, nl2 - nl1 - 1);
   {

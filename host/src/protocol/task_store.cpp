@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "util/json.h"
+#include "util/unix_time.h"
 
 namespace mcph {
 
@@ -40,8 +41,7 @@ TaskStore::TaskStore(size_t max_tasks, Clock now)
 
 int64_t TaskStore::Now() const {
   if (now_) return now_();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return UnixMs();
 }
 
 std::string TaskStore::NewId() {

@@ -18,15 +18,12 @@
 #include <optional>
 #include <vector>
 
+#include "util/unix_time.h"
+
 namespace mcph {
 namespace {
 
 using wire::Msg;
-
-int64_t NowUnixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A nullable string read from a frame, kept NUL-terminated for the ABI.
 struct CStr {
@@ -494,7 +491,7 @@ int32_t RemotePlugin::Invoke(const HandlerRef& ref, wire::CallKind kind, const m
       lock.lock();
     }
     if (!killed && options_.kill_hung_after_ms > 0 && call->deadline_unix_ms > 0 &&
-        NowUnixMs() > call->deadline_unix_ms + options_.kill_hung_after_ms) {
+        UnixMs() > call->deadline_unix_ms + options_.kill_hung_after_ms) {
       killed = true;
       spdlog::error("plugin {}: {} is still running {} ms past its deadline; killing its process {} (kill_hung_after_ms)",
                     name_, ref.label, options_.kill_hung_after_ms, pid);

@@ -10,6 +10,7 @@
 #include "mcphost/mcp_plugin.h"
 #include "protocol/server_state.h"
 #include "runtime/host_runtime.h"
+#include "util/unix_time.h"
 
 namespace mcph::http {
 namespace {
@@ -187,9 +188,7 @@ StatusData CollectStatus(HostRuntime& runtime, const Metrics& metrics, bool drai
   d.connections = metrics.active_connections();
   d.sessions = sessions;
   d.in_progress = in_progress;
-  d.now_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
+  d.now_unix_ms = UnixMs();
 
   // Per-tool counters, keyed as the catalog registered them: (exposed name,
   // plugin label). The registry keeps tools of earlier catalogs too; the page
