@@ -13,14 +13,13 @@ namespace {
 #define MCPH_STR2(x) #x
 #define MCPH_STR(x) MCPH_STR2(x)
 
+// Points `out` at `name`, or adds the name to `missing`.
 template <typename Fn>
-bool Find(const boost::dll::shared_library& lib, const char* name, Fn& out, std::string& missing) {
-  if (!lib.has(name)) {
+void Find(const boost::dll::shared_library& lib, const char* name, Fn& out, std::string& missing) {
+  if (lib.has(name))
+    out = &lib.get<std::remove_pointer_t<Fn>>(name);
+  else
     missing += missing.empty() ? name : std::string(", ") + name;
-    return false;
-  }
-  out = &lib.get<std::remove_pointer_t<Fn>>(name);
-  return true;
 }
 
 }  // namespace
